@@ -1,0 +1,17 @@
+"""Admin map widgets that load OpenLayers from Mapa's own static files, not a CDN."""
+
+from __future__ import annotations
+
+from django.contrib.gis.forms.widgets import OSMWidget
+
+
+class LocalOSMWidget(OSMWidget):
+    """Django's OSM widget with OpenLayers served by Mapa (built from npm into vendor/ol)."""
+
+    default_lon = 18.6466
+    default_lat = 54.3520
+    default_zoom = 11
+
+    class Media:
+        css = {"all": ("vendor/ol/ol.css", "gis/css/ol3.css")}
+        js = ("vendor/ol/ol.js", "gis/js/OLMapWidget.js")

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class DistrictsConfig(AppConfig):
+    name = "mapa.districts"
+    label = "districts"
+    verbose_name = "Districts, units and routing"

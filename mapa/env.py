@@ -1,0 +1,114 @@
+"""Typed readers for settings that come from the environment.
+
+Every reader fails fast: a value that is present but malformed raises
+``ImproperlyConfigured`` naming the variable, instead of silently falling back
+to a default. A default is used only when the variable is absent.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from django.core.exceptions import ImproperlyConfigured
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+
+
+@dataclass(frozen=True)
+class Env:
+    """A view of the environment (``os.environ`` unless given) with typed getters."""
+
+    source: Mapping[str, str]
+
+    @classmethod
+    def from_os(cls) -> Env:
+        return cls(os.environ)
+
+    def has(self, name: str) -> bool:
+        return name in self.source
+
+    def str(self, name: str, default: str | None = None) -> str:
+        value = self.source.get(name)
+        if value is None:
+            if default is None:
+                raise ImproperlyConfigured(f"{name} must be set")
+            return default
+        return value
+
+    def bool(self, name: str, default: bool) -> bool:
+        raw = self.source.get(name)
+        if raw is None:
+            return default
+        lowered = raw.strip().lower()
+        if lowered in _TRUE:
+            return True
+        if lowered in _FALSE:
+            return False
+        raise ImproperlyConfigured(f"{name} must be a boolean (true/false), got {raw!r}")
+
+    def int(self, name: str, default: int, *, minimum: int = 0) -> int:
+        raw = self.source.get(name)
+        if raw is None:
+            return default
+        try:
+            value = int(raw)
+        except ValueError:
+            raise ImproperlyConfigured(f"{name} must be an integer, got {raw!r}") from None
+        if value < minimum:
+            raise ImproperlyConfigured(f"{name} must be at least {minimum}, got {value}")
+        return value
+
+    def list(self, name: str, default: list[str] | None = None) -> list[str]:
+        raw = self.source.get(name)
+        if raw is None:
+            return list(default or [])
+        return [item.strip() for item in raw.split(",") if item.strip()]
+
+    def choice(self, name: str, choices: tuple[str, ...], default: str) -> str:
+        value = self.source.get(name, default)
+        if value not in choices:
+            raise ImproperlyConfigured(f"{name} must be one of {', '.join(choices)}; got {value!r}")
+        return value
+
+
+_DB_SCHEMES = {"postgis", "postgres", "postgresql", "pgsql"}
+
+
+def database_from_url(url: str, *, name: str = "DATABASE_URL") -> dict[str, Any]:
+    """Turn ``postgis://user:password@host:port/dbname`` into a Django DATABASES entry.
+
+    Only PostgreSQL URLs are accepted: Mapa needs PostGIS. An empty host means the
+    local Unix socket. ``?sslmode=require`` style query parameters become OPTIONS.
+    """
+    parts = urlsplit(url)
+    if parts.scheme not in _DB_SCHEMES:
+        raise ImproperlyConfigured(
+            f"{name} must be a PostgreSQL URL such as postgis://user:password@host:5432/db, "
+            f"got scheme {parts.scheme!r}"
+        )
+    database = unquote(parts.path.lstrip("/"))
+    if not database:
+        raise ImproperlyConfigured(f"{name} must name a database, e.g. postgis://host/mapa")
+    try:
+        port = parts.port
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} has an invalid port") from None
+    options = dict(
+        pair.split("=", 1) for pair in parts.query.split("&") if "=" in pair
+    )
+    return {
+        "ENGINE": "django.contrib.gis.db.backends.postgis",
+        "NAME": database,
+        "USER": unquote(parts.username or ""),
+        "PASSWORD": unquote(parts.password or ""),
+        "HOST": unquote(parts.hostname or ""),
+        "PORT": str(port or ""),
+        "OPTIONS": options,
+        "CONN_MAX_AGE": 60,
+        "CONN_HEALTH_CHECKS": True,
+    }

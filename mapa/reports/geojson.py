@@ -1,0 +1,137 @@
+"""GeoJSON for reports, built by PostGIS (ST_AsGeoJSON and json aggregation).
+
+Python never loops over report rows here: each function runs one statement
+and returns the JSON text that goes to the client as it is.
+
+Every public feature has the same properties (``FEATURE_SQL``), and none of
+them is personal data: reporter name, e-mail and phone are never selected.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.utils.translation import get_language
+
+from mapa.core.sql import fetch_one
+from mapa.reports.models import OPEN_STATUSES, ReportStatus
+
+SUMMARY_CHARS = 200
+
+# The index report_location_geog_gist is on exactly this expression.
+GEOGRAPHY = "r.location::geography(POINT,4326)"
+
+# One public Feature per report row ``r`` joined to category ``c``, district
+# ``d`` and unit ``u``. Parameters: [english?, status labels (json)].
+FEATURE_SQL = f"""
+json_build_object(
+    'type', 'Feature',
+    'id', r.reference,
+    'geometry', ST_AsGeoJSON(r.location, 7)::json,
+    'properties', json_build_object(
+        'reference', r.reference,
+        'url', '/r/' || r.reference || '/',
+        'status', r.status,
+        'status_label', %s::jsonb ->> r.status,
+        'is_open', r.status IN ({", ".join(f"'{s.value}'" for s in OPEN_STATUSES)}),
+        'category', json_build_object(
+            'code', c.code,
+            'name', CASE WHEN %s THEN c.name_en ELSE c.name_pl END,
+            'icon', c.icon),
+        'district', CASE WHEN d.id IS NULL THEN NULL
+                    ELSE json_build_object('slug', d.slug, 'name', d.name) END,
+        'unit', json_build_object('code', u.code, 'name', u.name),
+        'description', CASE WHEN length(r.description) > {SUMMARY_CHARS}
+                       THEN left(r.description, {SUMMARY_CHARS - 1}) || '…'
+                       ELSE r.description END,
+        'address', r.address,
+        'created_at', r.created_at,
+        'updated_at', r.updated_at
+    )
+)"""
+
+FEATURE_JOINS = """
+JOIN reports_category c ON c.id = r.category_id
+JOIN districts_unit u ON u.id = r.unit_id
+LEFT JOIN districts_district d ON d.id = r.district_id
+"""
+
+
+def feature_params() -> list[Any]:
+    """The parameters FEATURE_SQL needs, in the active language."""
+    labels = {status.value: str(status.label) for status in ReportStatus}
+    return [json.dumps(labels), (get_language() or "pl").startswith("en")]
+
+
+def page_of_features(ids_sql: str, ids_params: list[Any], limit: int) -> dict[str, Any]:
+    """Features for the report ids that ``ids_sql`` selects (newest first).
+
+    ``ids_sql`` must return at most ``limit + 1`` ids; the extra one only tells
+    whether another page exists. Returns the features as JSON text, how many,
+    and the id to continue after.
+    """
+    sql = f"""
+    WITH page AS ({ids_sql}),
+    shown AS (SELECT id FROM page ORDER BY id DESC LIMIT %s),
+    features AS (
+        SELECT r.id, {FEATURE_SQL} AS feature
+        FROM shown JOIN reports_report r ON r.id = shown.id
+        {FEATURE_JOINS}
+    )
+    SELECT
+        COALESCE((SELECT json_agg(feature ORDER BY id DESC) FROM features), '[]'::json)::text
+            AS features,
+        (SELECT count(*) FROM features) AS returned,
+        (SELECT count(*) FROM page) > %s AS has_more,
+        (SELECT min(id) FROM features) AS last_id
+    """
+    row = fetch_one(sql, [*ids_params, limit, *feature_params(), limit])
+    assert row is not None  # an aggregate always returns a row
+    return row
+
+
+NEARBY_SQL = f"""
+WITH here AS (SELECT ST_SetSRID(ST_MakePoint(%s, %s), 4326)::geography AS g),
+near AS (
+    SELECT r.*, ST_Distance({GEOGRAPHY}, here.g) AS distance_m
+    FROM reports_report r, here
+    WHERE ST_DWithin({GEOGRAPHY}, here.g, %s)
+      AND r.status = ANY(%s)
+    ORDER BY distance_m, r.id
+    LIMIT %s
+),
+features AS (
+    SELECT r.distance_m,
+           jsonb_set({FEATURE_SQL}::jsonb, '{{properties,distance_m}}',
+                     to_jsonb(round(r.distance_m::numeric, 1))) AS feature
+    FROM near r
+    {FEATURE_JOINS}
+)
+SELECT json_build_object(
+    'type', 'FeatureCollection',
+    'features', COALESCE((SELECT json_agg(feature ORDER BY distance_m) FROM features), '[]'::json)
+)::text AS body
+"""
+
+
+def open_reports_near_geojson(*, lon: float, lat: float, metres: float, limit: int) -> str:
+    """Open reports within ``metres`` (on the spheroid) of lon/lat, nearest first.
+
+    Uses the geography GiST index through ``ST_DWithin``; ``distance_m`` is in metres.
+    """
+    statuses = [s.value for s in OPEN_STATUSES]
+    row = fetch_one(NEARBY_SQL, [lon, lat, metres, statuses, limit, *feature_params()])
+    assert row is not None
+    body: str = row["body"]
+    return body
+
+
+def report_feature(report_id: int) -> dict[str, Any]:
+    """One report as a public GeoJSON Feature (same properties as in lists)."""
+    sql = f"SELECT {FEATURE_SQL}::text AS feature FROM reports_report r {FEATURE_JOINS} " \
+          "WHERE r.id = %s"
+    row = fetch_one(sql, [*feature_params(), report_id])
+    assert row is not None
+    feature: dict[str, Any] = json.loads(row["feature"])
+    return feature

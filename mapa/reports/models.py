@@ -1,0 +1,239 @@
+"""Reports of problems in public space, their categories and their history.
+
+A report's location is a Point in EPSG:4326 (WGS84, longitude first). Metric
+questions ("within 250 m") are asked in geography, which the expression index
+``report_location_geog_gist`` serves.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.gis.db import models
+from django.contrib.postgres.indexes import GistIndex
+from django.db.models.functions import Cast
+from django.utils.translation import gettext_lazy as _
+
+from mapa.districts.models import WGS84, District, Unit, localized
+
+DESCRIPTION_MAX_LENGTH = 4000  # as Open311 GeoReport v2 caps it
+
+
+class Category(models.Model):
+    """A kind of problem a resident can report (Open311: a service)."""
+
+    code = models.SlugField(max_length=40, unique=True, help_text=_("Open311 service_code."))
+    name_pl = models.CharField(_("name (Polish)"), max_length=100)
+    name_en = models.CharField(_("name (English)"), max_length=100)
+    description_pl = models.CharField(max_length=300, blank=True)
+    description_en = models.CharField(max_length=300, blank=True)
+    group = models.CharField(max_length=40, blank=True, help_text=_("Open311 group."))
+    icon = models.CharField(max_length=40, blank=True, help_text=_("Icon name for the map."))
+    default_unit = models.ForeignKey(
+        Unit,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="default_for_categories",
+        help_text=_("Receives the category's reports where no routing rule applies."),
+    )
+    order = models.PositiveSmallIntegerField(default=100)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+        ordering = ["order", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return localized(self.name_pl, self.name_en)
+
+    @property
+    def description(self) -> str:
+        return localized(self.description_pl, self.description_en)
+
+
+class AttributeType(models.TextChoices):
+    """Open311 GeoReport v2 attribute datatypes."""
+
+    STRING = "string", _("short text")
+    TEXT = "text", _("long text")
+    NUMBER = "number", _("number")
+    DATETIME = "datetime", _("date and time")
+    SINGLE = "singlevaluelist", _("one of a list")
+    MULTI = "multivaluelist", _("several of a list")
+
+
+class CategoryAttribute(models.Model):
+    """An extra question a category asks, e.g. the kind of animal (Open311: attribute)."""
+
+    category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="attributes")
+    code = models.SlugField(max_length=40)
+    datatype = models.CharField(max_length=20, choices=AttributeType.choices)
+    required = models.BooleanField(default=False)
+    label_pl = models.CharField(max_length=200)
+    label_en = models.CharField(max_length=200)
+    values = models.JSONField(
+        default=list,
+        blank=True,
+        help_text=_('For lists: [{"key": "dog", "name_pl": "pies", "name_en": "dog"}, ...]'),
+    )
+    public = models.BooleanField(
+        default=True,
+        help_text=_("Shown on public pages. Turn off for answers that identify people, "
+                    "such as a registration plate."),
+    )
+    order = models.PositiveSmallIntegerField(default=100)
+
+    class Meta:
+        verbose_name = _("category attribute")
+        verbose_name_plural = _("category attributes")
+        ordering = ["category", "order", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["category", "code"], name="unique_attribute_code")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.category.code}.{self.code}"
+
+    @property
+    def label(self) -> str:
+        return localized(self.label_pl, self.label_en)
+
+    def value_keys(self) -> list[str]:
+        return [str(v["key"]) for v in self.values]
+
+
+class ReportStatus(models.TextChoices):
+    NEW = "new", _("new")
+    ACCEPTED = "accepted", _("accepted")
+    IN_PROGRESS = "in_progress", _("in progress")
+    RESOLVED = "resolved", _("resolved")
+    REJECTED = "rejected", _("not the city's responsibility")
+    DUPLICATE = "duplicate", _("duplicate")
+
+
+OPEN_STATUSES = (ReportStatus.NEW, ReportStatus.ACCEPTED, ReportStatus.IN_PROGRESS)
+
+
+class Channel(models.TextChoices):
+    WEB = "web", _("web")
+    PHONE = "phone", _("phone")
+    SMS = "sms", _("SMS")
+    EMAIL = "email", _("e-mail")
+    CHAT = "chat", _("chat")
+    SOCIAL = "social", _("social media")
+
+
+class RoutingReason(models.TextChoices):
+    DISTRICT_RULE = "district_rule", _("district rule")
+    CITY_RULE = "city_rule", _("city-wide rule")
+    CATEGORY_DEFAULT = "category_default", _("category default")
+    TRIAGE = "triage", _("triage fallback")
+
+
+class Report(models.Model):
+    """One resident's report. Contact fields are personal data: never public."""
+
+    reference = models.CharField(max_length=20, unique=True, editable=False)
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="reports")
+    location = models.PointField(srid=WGS84)
+    address = models.CharField(max_length=200, blank=True)
+    description = models.TextField(max_length=DESCRIPTION_MAX_LENGTH)
+    attributes = models.JSONField(default=dict, blank=True)
+    channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.WEB)
+    status = models.CharField(
+        max_length=12, choices=ReportStatus.choices, default=ReportStatus.NEW, db_index=True
+    )
+    duplicate_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="duplicates"
+    )
+
+    # Where it went, and why (see mapa.districts.routing).
+    district = models.ForeignKey(
+        District, null=True, on_delete=models.PROTECT, related_name="reports"
+    )
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="reports")
+    routing_reason = models.CharField(max_length=20, choices=RoutingReason.choices)
+    routing = models.JSONField(
+        default=dict, help_text=_("The routing decision as data: rule, district, unit, border.")
+    )
+    routing_explanation = models.TextField(
+        help_text=_("The routing decision in words, in Polish, as made at the time.")
+    )
+
+    # Personal data: only for staff and for feedback to the reporter.
+    reporter_name = models.CharField(max_length=100, blank=True)
+    reporter_email = models.EmailField(blank=True)
+    reporter_phone = models.CharField(max_length=30, blank=True)
+
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("report")
+        verbose_name_plural = _("reports")
+        ordering = ["-id"]
+        indexes = [
+            GistIndex(Cast("location", models.PointField(geography=True, srid=WGS84)),
+                      name="report_location_geog_gist"),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+
+class EventKind(models.TextChoices):
+    CREATED = "created", _("registered")
+    STATUS = "status", _("status changed")
+    REROUTED = "rerouted", _("re-routed")
+    COMMENT = "comment", _("comment")
+
+
+class ReportEvent(models.Model):
+    """One entry in a report's history. ``public_note`` is shown to everyone."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=10, choices=EventKind.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    actor_unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    from_status = models.CharField(max_length=12, choices=ReportStatus.choices, blank=True)
+    to_status = models.CharField(max_length=12, choices=ReportStatus.choices, blank=True)
+    from_unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.SET_NULL,
+                                  related_name="+")
+    to_unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.SET_NULL,
+                                related_name="+")
+    public_note = models.TextField(blank=True, max_length=2000)
+    internal_note = models.TextField(blank=True, max_length=2000)
+
+    class Meta:
+        verbose_name = _("report event")
+        verbose_name_plural = _("report events")
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.report.reference}: {self.kind}"
+
+
+class ReferenceCounter(models.Model):
+    """Last reference number issued per prefix and year (GD-2026-000123)."""
+
+    prefix = models.CharField(max_length=4)
+    year = models.PositiveSmallIntegerField()
+    last_value = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["prefix", "year"], name="unique_reference_counter")
+        ]

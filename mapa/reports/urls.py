@@ -1,0 +1,11 @@
+from django.urls import path
+
+from mapa.reports import apis
+
+urlpatterns = [
+    path("reports/", apis.ReportListCreateApi.as_view(), name="api-reports"),
+    path("reports/nearby/", apis.ReportNearbyApi.as_view(), name="api-reports-nearby"),
+    path("reports/<str:reference>/", apis.ReportDetailApi.as_view(), name="api-report"),
+    path("categories/", apis.CategoryListApi.as_view(), name="api-categories"),
+    path("routing/", apis.RoutingPreviewApi.as_view(), name="api-routing"),
+]
