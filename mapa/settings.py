@@ -45,6 +45,11 @@ DATABASES = {
                 "postgis://mapa:mapa@127.0.0.1:5432/mapa")
     )
 }
+# Lets two test runs on one server keep apart (e.g. MAPA_TEST_DATABASE=test_mapa_web).
+if env.has("MAPA_TEST_DATABASE"):
+    DATABASES["default"]["TEST"] = {"NAME": env.str("MAPA_TEST_DATABASE")}
+if MAPA_ENV == "test":
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 INSTALLED_APPS = [
@@ -61,6 +66,8 @@ INSTALLED_APPS = [
     "mapa.core",
     "mapa.districts",
     "mapa.reports",
+    "mapa.places",
+    "mapa.web",
 ]
 
 MIDDLEWARE = [

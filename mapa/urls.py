@@ -1,8 +1,15 @@
+from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
+from django.views.static import serve
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("mapa.reports.urls")),
     path("api/", include("mapa.districts.urls")),
+    path("api/", include("mapa.places.urls")),
+    path("", include("mapa.web.urls")),
+    # Uploaded photos. Django serves them itself so that a single container is
+    # enough; a large deployment can hand /media/ to its web server instead.
+    re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
 ]

@@ -128,6 +128,16 @@ class Channel(models.TextChoices):
     SOCIAL = "social", _("social media")
 
 
+class LocationSource(models.TextChoices):
+    """How the report's point was set, i.e. how far to trust it."""
+
+    PIN = "pin", _("pin on the map")
+    DEVICE = "device", _("device location")
+    PHOTO = "photo", _("photo position")
+    ADDRESS = "address", _("address or place search")
+    DISTRICT = "district", _("district only (approximate)")
+
+
 class RoutingReason(models.TextChoices):
     DISTRICT_RULE = "district_rule", _("district rule")
     CITY_RULE = "city_rule", _("city-wide rule")
@@ -141,6 +151,9 @@ class Report(models.Model):
     reference = models.CharField(max_length=20, unique=True, editable=False)
     category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="reports")
     location = models.PointField(srid=WGS84)
+    location_source = models.CharField(
+        max_length=10, choices=LocationSource.choices, default=LocationSource.PIN
+    )
     address = models.CharField(max_length=200, blank=True)
     description = models.TextField(max_length=DESCRIPTION_MAX_LENGTH)
     attributes = models.JSONField(default=dict, blank=True)

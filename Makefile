@@ -1,0 +1,97 @@
+# Mapa: two commands do everything on a fresh Debian 12 machine (as root).
+#   make run    install what is missing, prepare PostGIS, load Gdańsk, serve on :8000
+#   make test   the same set-up, then lint, type-check and the whole test suite
+# With DATABASE_URL set (postgis://user:pass@host:port/db) both use that database.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+.DELETE_ON_ERROR:
+
+PYTHON ?= /usr/bin/python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+CITY ?= fixtures/gdansk
+
+export MAPA_ENV ?= development
+export PYTHONDONTWRITEBYTECODE := 1
+
+FRONTEND_SOURCES := $(shell find frontend/src frontend/build.mjs -type f 2>/dev/null)
+PO_FILES := $(wildcard mapa/locale/*/LC_MESSAGES/*.po)
+MO_FILES := $(PO_FILES:.po=.mo)
+
+.PHONY: help run test setup system-run system-test python frontend messages db data \
+        lint typecheck pytest bench lock clean
+
+help:
+	@echo "make run    set up everything and serve Mapa on http://$(HOST):$(PORT)"
+	@echo "make test   set up everything and run lint, mypy and the whole test suite"
+	@echo "make bench  measure the main queries against psql's own time"
+	@echo "make lock   re-resolve requirements.lock from pyproject.toml"
+
+run: system-run setup
+	@echo "Mapa is at http://$(HOST):$(PORT)/ (admin: $(MANAGE) createsuperuser)"
+	$(MANAGE) runserver $(HOST):$(PORT)
+
+test: system-test setup lint typecheck pytest
+
+setup: python frontend messages db data
+
+system-run:
+	@bash scripts/install-system.sh run
+
+system-test:
+	@bash scripts/install-system.sh test
+
+python: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.lock
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check --require-hashes \
+	    -r requirements.lock
+	@touch $@
+
+frontend: frontend/dist/.built
+
+frontend/node_modules/.installed: frontend/package.json frontend/package-lock.json
+	cd frontend && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+frontend/dist/.built: frontend/node_modules/.installed $(FRONTEND_SOURCES)
+	cd frontend && npm run --silent build
+	@touch $@
+
+messages: $(MO_FILES)
+
+%.mo: %.po
+	msgfmt --check -o $@ $<
+
+db:
+	@bash scripts/provision-db.sh
+	@$(MANAGE) migrate --no-input -v 0
+
+data: db
+	@$(MANAGE) load_city $(CITY)
+
+lint: python
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+typecheck: python
+	$(VENV)/bin/mypy mapa
+
+pytest: python
+	$(VENV)/bin/pytest
+
+bench: system-run setup
+	$(MANAGE) bench
+
+lock: python
+	$(VENV)/bin/pip-compile --quiet --extra dev --strip-extras --generate-hashes \
+	    --allow-unsafe -o requirements.lock pyproject.toml
+
+clean:
+	rm -rf $(VENV) frontend/node_modules frontend/dist var

@@ -1,0 +1,69 @@
+"""Test set-up: a real PostGIS test database holding Gdańsk's real reference data.
+
+The reference data (city, neighbours, 35 districts, units, categories) is
+loaded once per session, committed, and shared by every test. Tests that use
+the ``db`` fixture run inside a transaction that is rolled back; browser tests
+talk to a live server and clean up the reports they create.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.contrib.gis.geos import Point
+from rest_framework.test import APIClient
+
+from mapa.districts.citydata import load_city
+from mapa.reports.models import Category, Report
+from mapa.reports.services import report_create
+
+ROOT = Path(__file__).resolve().parent.parent
+GDANSK = ROOT / "fixtures" / "gdansk"
+WGS84 = 4326
+
+# Well-known places, [lon, lat] (EPSG:4326).
+NEPTUNE_FOUNTAIN = (18.6532, 54.3485)  # Długi Targ, Śródmieście
+WRZESZCZ_GORNY = (18.6060, 54.3800)
+SOPOT_PIER = (18.5695, 54.4477)
+GDYNIA_CENTRE = (18.5365, 54.5189)
+GDANSK_BAY = (18.7000, 54.5000)  # at sea, north of the city
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
+    with django_db_blocker.unblock():
+        load_city(GDANSK)
+
+
+def point(lon: float, lat: float) -> Point:
+    return Point(lon, lat, srid=WGS84)
+
+
+@pytest.fixture
+def api() -> APIClient:
+    return APIClient()
+
+
+@pytest.fixture
+def category(db: None) -> Callable[[str], Category]:
+    return lambda code: Category.objects.get(code=code)
+
+
+@pytest.fixture
+def make_report(db: None) -> Callable[..., Report]:
+    """File a report through the service, as the API would."""
+
+    def make(
+        code: str = "pothole",
+        lon: float = NEPTUNE_FOUNTAIN[0],
+        lat: float = NEPTUNE_FOUNTAIN[1],
+        **extra: Any,
+    ) -> Report:
+        extra.setdefault("description", "Test report")
+        return report_create(category=Category.objects.get(code=code), location=point(lon, lat),
+                             **extra)
+
+    return make
