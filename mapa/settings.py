@@ -133,6 +133,8 @@ STORAGES = {
 # Request size limits. JSON API bodies are small; photos come as multipart files.
 MAPA_MAX_JSON_BODY_BYTES = env.int("MAPA_MAX_JSON_BODY_BYTES", 64 * 1024, minimum=1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+MAPA_PHOTO_MAX_BYTES = env.int("MAPA_PHOTO_MAX_BYTES", 10 * 1000 * 1000, minimum=100_000)
+MAPA_PHOTOS_PER_REPORT = 3
 
 REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],

@@ -31,7 +31,7 @@ start_local_cluster() {
     exit 1
 }
 
-psql_admin() { as_postgres psql -v ON_ERROR_STOP=1 -qAtX "$@"; }
+psql_admin() { PGOPTIONS='-c client_min_messages=warning' as_postgres psql -v ON_ERROR_STOP=1 -qAtX "$@"; }
 
 if [ -z "${DATABASE_URL:-}" ]; then
     start_local_cluster
@@ -57,7 +57,7 @@ if ! psql "$libpq_url" -qAtX -c "SELECT 1" >/dev/null; then
     echo "provision-db: cannot connect to the database at DATABASE_URL" >&2
     exit 1
 fi
-psql "$libpq_url" -qAtX -c "CREATE EXTENSION IF NOT EXISTS postgis" >/dev/null 2>&1 || true
+PGOPTIONS="-c client_min_messages=warning" psql "$libpq_url" -qAtX -c "CREATE EXTENSION IF NOT EXISTS postgis" >/dev/null 2>&1 || true
 if [ "$(psql "$libpq_url" -qAtX -c "SELECT count(*) FROM pg_extension WHERE extname = 'postgis'")" != 1 ]; then
     echo "provision-db: the postgis extension is missing and this user cannot create it" >&2
     exit 1

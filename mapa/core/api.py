@@ -16,7 +16,7 @@ from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from rest_framework import status
 from rest_framework.exceptions import APIException, ParseError
-from rest_framework.parsers import JSONParser
+from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -29,19 +29,35 @@ class PayloadTooLarge(APIException):
     default_code = "payload_too_large"
 
 
+def _refuse_oversized(parser_context: Mapping[str, Any] | None, limit: int) -> None:
+    """Check the declared body size before reading a byte of it."""
+    request = (parser_context or {}).get("request")
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0) if request is not None else 0
+    except ValueError:
+        length = 0
+    if length > limit:
+        raise PayloadTooLarge(
+            _("The request body is %(size)d bytes; the limit is %(limit)d bytes.")
+            % {"size": length, "limit": limit}
+        )
+
+
 class LimitedJSONParser(JSONParser):
     """JSON bodies up to MAPA_MAX_JSON_BODY_BYTES; anything bigger is a 413."""
 
     def parse(self, stream: IO[Any], media_type: str | None = None,
               parser_context: Mapping[str, Any] | None = None) -> Any:
-        request = (parser_context or {}).get("request")
-        limit = settings.MAPA_MAX_JSON_BODY_BYTES
-        length = int(request.META.get("CONTENT_LENGTH") or 0) if request is not None else 0
-        if length > limit:
-            raise PayloadTooLarge(
-                _("The request body is %(size)d bytes; the limit is %(limit)d bytes.")
-                % {"size": length, "limit": limit}
-            )
+        _refuse_oversized(parser_context, settings.MAPA_MAX_JSON_BODY_BYTES)
+        return super().parse(stream, media_type, parser_context)
+
+
+class LimitedMultiPartParser(MultiPartParser):
+    """Uploads up to one photo's size limit plus room for the form fields."""
+
+    def parse(self, stream: IO[Any], media_type: str | None = None,
+              parser_context: Mapping[str, Any] | None = None) -> Any:
+        _refuse_oversized(parser_context, settings.MAPA_PHOTO_MAX_BYTES + 64 * 1024)
         return super().parse(stream, media_type, parser_context)
 
 

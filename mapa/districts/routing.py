@@ -36,7 +36,8 @@ from django.utils.translation import gettext as _
 from mapa.core.sql import fetch_one
 from mapa.districts.models import WGS84
 
-ROUTE_SQL = """
+# The point, every served district covering it, and the one the border rule picks.
+DISTRICT_CTES = """
 WITH point AS (
     SELECT ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326) AS geom
 ),
@@ -49,7 +50,16 @@ covering AS (
 ),
 chosen AS (
     SELECT * FROM covering ORDER BY slug COLLATE "C" LIMIT 1
-),
+)"""
+
+LOCATE_SQL = DISTRICT_CTES + """
+SELECT chosen.id AS district_id, chosen.slug AS district_slug, chosen.name AS district_name,
+       ARRAY(SELECT name FROM covering WHERE id <> chosen.id ORDER BY slug COLLATE "C")
+           AS border_with
+FROM chosen
+"""
+
+ROUTE_SQL = DISTRICT_CTES + """,
 category AS (
     SELECT c.id, c.code, c.name_pl, c.name_en, c.default_unit_id
     FROM reports_category c WHERE c.id = %(category_id)s
@@ -152,6 +162,16 @@ class OutsideServiceArea(Exception):
 
 
 @dataclass(frozen=True)
+class DistrictLocation:
+    """The district that takes reports at a point (after the border rule)."""
+
+    district_id: int
+    district_slug: str
+    district_name: str
+    border_with: tuple[str, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
 class RoutingDecision:
     """Who handles a report and why. ``as_data()`` is what a report stores."""
 
@@ -180,15 +200,30 @@ class RoutingDecision:
         return explain(self.as_data(), language)
 
 
+def locate(point: Point) -> DistrictLocation:
+    """The served district at ``point`` (EPSG:4326), or ``OutsideServiceArea``."""
+    params = _params(point)
+    row = fetch_one(LOCATE_SQL, params)
+    if row is None:
+        raise _outside(params)
+    return DistrictLocation(district_id=row["district_id"], district_slug=row["district_slug"],
+                            district_name=row["district_name"],
+                            border_with=tuple(row["border_with"]))
+
+
+def _params(point: Point) -> dict[str, Any]:
+    if point.srid != WGS84:
+        raise ValueError(f"routing needs an EPSG:4326 point, got SRID {point.srid}")
+    return {"lon": point.x, "lat": point.y}
+
+
 def route(*, category_id: int, point: Point) -> RoutingDecision:
     """Decide the district and unit for a report of ``category_id`` at ``point``.
 
     ``point`` must be in EPSG:4326. Raises ``OutsideServiceArea`` when no served
     district covers it.
     """
-    if point.srid != WGS84:
-        raise ValueError(f"route() needs an EPSG:4326 point, got SRID {point.srid}")
-    params = {"lon": point.x, "lat": point.y, "category_id": category_id}
+    params = {**_params(point), "category_id": category_id}
     row = fetch_one(ROUTE_SQL, params)
     if row is None:
         raise _outside(params)

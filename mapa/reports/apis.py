@@ -14,12 +14,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from mapa.core.api import geojson_response
-from mapa.districts.routing import OutsideServiceArea, route
+from mapa.core.api import LimitedMultiPartParser, geojson_response
+from mapa.districts.routing import OutsideServiceArea, locate, route
 from mapa.reports.attributes import AttributeErrors
 from mapa.reports.filters import ReportFilter
 from mapa.reports.geojson import report_feature
 from mapa.reports.models import Category, Report
+from mapa.reports.photos import PhotoError
 from mapa.reports.selectors import (
     open_reports_near,
     public_attributes,
@@ -31,10 +32,11 @@ from mapa.reports.selectors import (
 from mapa.reports.serializers import (
     NearbyInput,
     PageInput,
+    PhotoInput,
     ReportCreateInput,
     RoutingPreviewInput,
 )
-from mapa.reports.services import report_create
+from mapa.reports.services import PhotoNotAvailable, photo_upload, report_create
 
 
 def _valid(serializer_class: type[Any], data: Any) -> dict[str, Any]:
@@ -81,11 +83,15 @@ class ReportListCreateApi(APIView):
                 reporter_name=data["name"],
                 reporter_email=data["email"],
                 reporter_phone=data["phone"],
+                location_source=data["location_source"],
+                photo_ids=data["photos"],
             )
         except OutsideServiceArea as exc:
             raise ValidationError({"location": [exc.message]}) from None
         except AttributeErrors as exc:
             raise ValidationError({"attributes": exc.errors}) from None
+        except PhotoNotAvailable as exc:
+            raise ValidationError({"photos": [str(exc)]}) from None
         return Response(_detail(report), status=status.HTTP_201_CREATED,
                         content_type="application/geo+json")
 
@@ -111,7 +117,38 @@ def _detail(report: Report) -> dict[str, Any]:
         "explanation": routing_explanation(report),
     }
     properties["history"] = public_history(report)
+    properties["photos"] = [
+        {"url": p.image.url, "thumbnail_url": p.thumbnail.url, "width": p.width,
+         "height": p.height}
+        for p in report.photos.all()
+    ]
     return feature
+
+
+class PhotoUploadApi(APIView):
+    """POST multipart ``photo``: store a cleaned photo to attach to a report being written.
+
+    Answers the photo's id (send it in the report's ``photos``), its URLs, and
+    the position its EXIF carried (``gps``), which is not stored.
+    """
+
+    parser_classes = [LimitedMultiPartParser]
+
+    def post(self, request: Request) -> Response:
+        upload = _valid(PhotoInput, request.data)["photo"]
+        try:
+            photo, gps = photo_upload(upload=upload, size=upload.size)
+        except PhotoError as exc:
+            raise ValidationError({"photo": [str(exc)]}) from None
+        return Response(
+            {
+                "id": str(photo.id),
+                "url": photo.image.url,
+                "thumbnail_url": photo.thumbnail.url,
+                "gps": {"lon": gps[0], "lat": gps[1]} if gps else None,
+            },
+            status=status.HTTP_201_CREATED,
+        )
 
 
 class ReportNearbyApi(APIView):
@@ -167,11 +204,20 @@ def _en() -> bool:
 
 
 class RoutingPreviewApi(APIView):
-    """GET ?category=&lon=&lat=: who would handle this, and why. Saves nothing."""
+    """GET ?lon=&lat=[&category=]: where this is and who would handle it, and why.
+
+    Without a category only the district is answered. Saves nothing.
+    """
 
     def get(self, request: Request) -> Response:
         data = _valid(RoutingPreviewInput, request.query_params)
         try:
+            if "category" not in data:
+                place = locate(data["point"])
+                return Response({
+                    "district": {"slug": place.district_slug, "name": place.district_name},
+                    "border_with": list(place.border_with),
+                })
             decision = route(category_id=data["category"].pk, point=data["point"])
         except OutsideServiceArea as exc:
             raise ValidationError({"location": [exc.message]}) from None

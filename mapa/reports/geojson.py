@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from django.conf import settings
 from django.utils.translation import get_language
 
 from mapa.core.sql import fetch_one
@@ -23,7 +24,7 @@ SUMMARY_CHARS = 200
 GEOGRAPHY = "r.location::geography(POINT,4326)"
 
 # One public Feature per report row ``r`` joined to category ``c``, district
-# ``d`` and unit ``u``. Parameters: [english?, status labels (json)].
+# ``d`` and unit ``u``. Parameters: see ``feature_params()``.
 FEATURE_SQL = f"""
 json_build_object(
     'type', 'Feature',
@@ -46,6 +47,10 @@ json_build_object(
                        THEN left(r.description, {SUMMARY_CHARS - 1}) || '…'
                        ELSE r.description END,
         'address', r.address,
+        'photo_url', (SELECT %s || p.image FROM reports_reportphoto p
+                      WHERE p.report_id = r.id ORDER BY p.created_at, p.id LIMIT 1),
+        'thumbnail_url', (SELECT %s || p.thumbnail FROM reports_reportphoto p
+                          WHERE p.report_id = r.id ORDER BY p.created_at, p.id LIMIT 1),
         'created_at', r.created_at,
         'updated_at', r.updated_at
     )
@@ -61,7 +66,8 @@ LEFT JOIN districts_district d ON d.id = r.district_id
 def feature_params() -> list[Any]:
     """The parameters FEATURE_SQL needs, in the active language."""
     labels = {status.value: str(status.label) for status in ReportStatus}
-    return [json.dumps(labels), (get_language() or "pl").startswith("en")]
+    english = (get_language() or "pl").startswith("en")
+    return [json.dumps(labels), english, settings.MEDIA_URL, settings.MEDIA_URL]
 
 
 def page_of_features(ids_sql: str, ids_params: list[Any], limit: int) -> dict[str, Any]:

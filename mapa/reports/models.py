@@ -7,10 +7,13 @@ questions ("within 250 m") are asked in geography, which the expression index
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.contrib.gis.db import models
 from django.contrib.postgres.indexes import GistIndex
 from django.db.models.functions import Cast
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from mapa.districts.models import WGS84, District, Unit, localized
@@ -201,6 +204,37 @@ class Report(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
+
+
+def _photo_path(photo: ReportPhoto, filename: str) -> str:
+    return f"photos/{photo.created_at:%Y/%m}/{filename}"
+
+
+class ReportPhoto(models.Model):
+    """A photo of the problem, stored without metadata (see ``mapa.reports.photos``).
+
+    Photos are uploaded before the report is sent, so ``report`` is empty for a
+    while; ``purge_photos`` removes photos never attached to a report.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    report = models.ForeignKey(
+        Report, null=True, blank=True, on_delete=models.CASCADE, related_name="photos"
+    )
+    image = models.ImageField(upload_to=_photo_path, width_field="width",
+                              height_field="height")
+    thumbnail = models.ImageField(upload_to=_photo_path)
+    width = models.PositiveIntegerField(default=0)
+    height = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("photo")
+        verbose_name_plural = _("photos")
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return str(self.id)
 
 
 class EventKind(models.TextChoices):

@@ -53,7 +53,7 @@ def public_report(reference: str) -> Report | None:
     )
     return (
         Report.objects.select_related("category", "district", "unit")
-        .prefetch_related("category__attributes", Prefetch("events", queryset=events))
+        .prefetch_related("category__attributes", "photos", Prefetch("events", queryset=events))
         .filter(reference=reference)
         .first()
     )

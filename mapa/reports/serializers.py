@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 
 from mapa.core.geo import CoordinateError, point_from_geojson, point_from_lon_lat
-from mapa.reports.models import DESCRIPTION_MAX_LENGTH, Category, Channel
+from mapa.reports.models import DESCRIPTION_MAX_LENGTH, Category, Channel, LocationSource
 from mapa.reports.selectors import LIST_DEFAULT_LIMIT, LIST_MAX_LIMIT, NEARBY_MAX_METRES
 
 phone_validator = RegexValidator(
@@ -61,6 +61,10 @@ class ReportCreateInput(serializers.Serializer):  # type: ignore[type-arg]
     email = serializers.EmailField(required=False, default="", allow_blank=True)
     phone = serializers.CharField(max_length=30, required=False, default="", allow_blank=True,
                                   validators=[phone_validator])
+    location_source = serializers.ChoiceField(choices=LocationSource.choices,
+                                              default=LocationSource.PIN)
+    photos = serializers.ListField(child=serializers.UUIDField(), required=False, default=list,
+                                   max_length=3)
 
     def validate_description(self, value: str) -> str:
         if not value.strip():
@@ -90,7 +94,11 @@ class NearbyInput(LonLatInput):
 
 
 class RoutingPreviewInput(LonLatInput):
-    category = CategoryCodeField()
+    category = CategoryCodeField(required=False)
+
+
+class PhotoInput(serializers.Serializer):  # type: ignore[type-arg]
+    photo = serializers.FileField(allow_empty_file=False)
 
 
 class PageInput(serializers.Serializer):  # type: ignore[type-arg]

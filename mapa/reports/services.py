@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
-from typing import Any
+from typing import IO, Any
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.contrib.gis.geos import Point
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from mapa.core.sql import fetch_value
 from mapa.districts.models import Unit
@@ -18,11 +22,14 @@ from mapa.reports.models import (
     Category,
     Channel,
     EventKind,
+    LocationSource,
     Report,
     ReportEvent,
+    ReportPhoto,
     ReportStatus,
 )
-from mapa.reports.workflow import check_transition
+from mapa.reports.photos import clean_photo
+from mapa.reports.workflow import TransitionError, check_transition
 
 NEXT_REFERENCE_SQL = """
 INSERT INTO reports_referencecounter (prefix, year, last_value)
@@ -44,6 +51,40 @@ def next_reference(prefix: str, *, when: datetime | None = None) -> str:
     return f"{prefix}-{year}-{value:06d}"
 
 
+class PhotoNotAvailable(ValueError):
+    """A photo id that is unknown, or already belongs to another report."""
+
+
+def photo_upload(*, upload: IO[bytes], size: int) -> tuple[ReportPhoto, tuple[float, float] | None]:
+    """Clean and store a photo before its report is sent.
+
+    Returns the stored photo and the (lon, lat) its EXIF carried, if any: the
+    position is offered to the resident as the location and is not stored.
+    Raises ``PhotoError`` for files Mapa will not take.
+    """
+    clean = clean_photo(upload, size=size)
+    photo = ReportPhoto()
+    photo.image.save(f"{photo.id}.{clean.extension}", ContentFile(clean.image), save=False)
+    photo.thumbnail.save(f"{photo.id}-thumb.jpg", ContentFile(clean.thumbnail), save=False)
+    photo.save()
+    return photo, clean.gps
+
+
+def _attach_photos(report: Report, photo_ids: list[uuid.UUID]) -> None:
+    if not photo_ids:
+        return
+    if len(photo_ids) > settings.MAPA_PHOTOS_PER_REPORT:
+        raise PhotoNotAvailable(
+            _("At most %(count)d photos per report.") % {"count": settings.MAPA_PHOTOS_PER_REPORT}
+        )
+    attached = ReportPhoto.objects.filter(id__in=photo_ids, report__isnull=True).update(
+        report=report
+    )
+    if attached != len(set(photo_ids)):
+        raise PhotoNotAvailable(_("A photo was not found or belongs to another report; "
+                                  "please upload it again."))
+
+
 def report_create(
     *,
     category: Category,
@@ -55,12 +96,15 @@ def report_create(
     reporter_name: str = "",
     reporter_email: str = "",
     reporter_phone: str = "",
+    location_source: str = LocationSource.PIN,
+    photo_ids: list[uuid.UUID] | None = None,
     actor: AbstractBaseUser | None = None,
 ) -> Report:
     """Store a report at ``location`` (EPSG:4326) and route it, in one transaction.
 
     Raises ``OutsideServiceArea`` (nothing saved) when no served district covers
-    the point, and ``AttributeErrors`` when the category's questions are not answered.
+    the point, ``AttributeErrors`` when the category's questions are not answered,
+    and ``PhotoNotAvailable`` for photo ids that cannot be attached.
     """
     answers = clean_attributes(category, attributes)
     with transaction.atomic():
@@ -71,6 +115,7 @@ def report_create(
             reference=next_reference(decision.reference_prefix),
             category=category,
             location=location,
+            location_source=location_source,
             address=address,
             description=description,
             attributes=answers,
@@ -91,6 +136,7 @@ def report_create(
             to_status=ReportStatus.NEW,
             to_unit_id=decision.unit_id,
         )
+        _attach_photos(report, photo_ids or [])
     return report
 
 
@@ -105,6 +151,8 @@ def report_change_status(
     duplicate_of: Report | None = None,
 ) -> ReportEvent:
     """Move ``report`` to ``status`` if the workflow allows it, and record the event."""
+    if duplicate_of is not None and duplicate_of.pk == report.pk:
+        raise TransitionError("a report cannot duplicate itself")
     with transaction.atomic():
         locked = Report.objects.select_for_update().get(pk=report.pk)
         check_transition(current=locked.status, target=status, public_note=public_note,
