@@ -117,7 +117,13 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = Path(env.str("MAPA_STATIC_ROOT", default=str(BASE_DIR / "var" / "static")))
+# collectstatic's target, used in production; elsewhere whitenoise serves from the finders.
+STATIC_ROOT = (
+    Path(env.str("MAPA_STATIC_ROOT", default=str(BASE_DIR / "var" / "static")))
+    if IS_PRODUCTION or env.has("MAPA_STATIC_ROOT")
+    else None
+)
+WHITENOISE_USE_FINDERS = not IS_PRODUCTION
 STATICFILES_DIRS = [BASE_DIR / "frontend" / "dist"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env.str("MAPA_MEDIA_ROOT", default=str(BASE_DIR / "var" / "media")))
