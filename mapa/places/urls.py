@@ -1,1 +1,7 @@
-urlpatterns: list = []  # filled by the places API
+from django.urls import path
+
+from mapa.places import apis
+
+urlpatterns = [
+    path("places/", apis.PlaceSearchApi.as_view(), name="api-places"),
+]
