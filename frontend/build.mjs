@@ -1,26 +1,34 @@
 // Bundle the browser code into dist/, which Django serves as static files.
 // Nothing is loaded from a CDN: Leaflet, its plugins and OpenLayers come from npm.
+//
+//   dist/mapa/mapa.css    every resident page's styles (Leaflet's and markercluster's included)
+//   dist/mapa/map.js      the resident's map and report form  (src/map.js)
+//   dist/mapa/report.js   a report's page: its small map       (src/report.js)
+//   dist/mapa/icons.svg   category and interface icons, used by templates and scripts
 import { build } from "esbuild";
-import { cpSync, mkdirSync, rmSync, existsSync } from "node:fs";
+import { cpSync, mkdirSync, rmSync } from "node:fs";
 
 const out = "dist";
 rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
 
-const entries = ["src/map.js"].filter((path) => existsSync(path));
-if (entries.length) {
-  await build({
-    entryPoints: entries,
-    bundle: true,
-    format: "esm",
-    minify: true,
-    sourcemap: true,
-    target: ["es2020"],
-    outdir: `${out}/mapa`,
-    loader: { ".png": "file", ".svg": "file" },
-    logLevel: "warning",
-  });
-}
+await build({
+  entryPoints: ["src/map.js", "src/report.js", "src/mapa.css"],
+  bundle: true,
+  format: "esm",
+  splitting: true,
+  chunkNames: "chunks/[name]-[hash]",
+  minify: true,
+  sourcemap: true,
+  target: ["es2020", "chrome90", "firefox90", "safari14"],
+  outdir: `${out}/mapa`,
+  loader: { ".png": "file", ".svg": "file" },
+  assetNames: "assets/[name]-[hash]",
+  logLevel: "warning",
+});
+
+cpSync("src/icons/sprite.svg", `${out}/mapa/icons.svg`);
+cpSync("src/icons/favicon.svg", `${out}/mapa/favicon.svg`);
 
 // The admin's GIS widget (Django's OpenLayers widget) loads these by name.
 mkdirSync(`${out}/vendor/ol`, { recursive: true });

@@ -1,1 +1,18 @@
-urlpatterns: list = []  # filled by the resident pages
+"""The resident's pages: the map with the report form, and one report's public page."""
+
+from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
+
+from mapa.web import views
+
+app_name = "web"
+
+urlpatterns = [
+    path("", views.map_page, name="map"),
+    path("report/", views.report_form_submit, name="report-submit"),
+    path("r/<str:reference>/", views.report_page, name="report"),
+    # Language switch (POST language=pl|en; remembered in the django_language cookie)
+    # and the JavaScript strings' catalogue (djangojs.po).
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("jsi18n/", JavaScriptCatalog.as_view(domain="djangojs"), name="jsi18n"),
+]

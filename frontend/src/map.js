@@ -1,0 +1,91 @@
+// The resident's map page: open reports on the map, and the report form beside it.
+import { createMap, addDistricts } from "./map/base.js";
+import { ReportLayer } from "./map/reports.js";
+import { LocationPicker } from "./form/location.js";
+import { PlaceSearch } from "./form/place-search.js";
+import { NearbyList } from "./form/nearby.js";
+import { PhotoField } from "./form/photo.js";
+import { ReportForm } from "./form/report-form.js";
+import { t } from "./lib/i18n.js";
+
+const MAX_PHOTO_BYTES = 10 * 1000 * 1000;
+
+function readJSON(id) {
+  const element = document.getElementById(id);
+  return element ? JSON.parse(element.textContent) : [];
+}
+
+function start() {
+  document.documentElement.classList.add("js");
+  for (const element of document.querySelectorAll("[data-js-only]")) element.hidden = false;
+
+  const mapElement = document.getElementById("map");
+  const sprite = mapElement.dataset.icons;
+  const categories = new Map(readJSON("mapa-categories").map((c) => [c.code, c]));
+  const districts = new Map(readJSON("mapa-districts").map((d) => [d.slug, d]));
+  const form = document.getElementById("report-form");
+
+  const map = createMap(mapElement);
+  mapElement.setAttribute("role", "region");
+  mapElement.setAttribute("aria-label", t("Map. Arrow keys move it, plus and minus zoom; Enter puts your report's pin in the middle."));
+  const reports = new ReportLayer(map, { sprite, categories, status: document.getElementById("map-status") });
+  addDistricts(map, { fit: true }).catch(() => {}).finally(() => reports.load());
+
+  const location = new LocationPicker({
+    map, sprite, form,
+    status: document.getElementById("location-status"),
+    message: document.getElementById("map-message"),
+    districts,
+    categoryOf: () => (form.querySelector("input[name=category]:checked") || {}).value || "",
+  });
+  const nearby = new NearbyList({
+    section: document.getElementById("nearby"),
+    list: document.getElementById("nearby-list"),
+    status: document.getElementById("nearby-status"),
+    sprite, categories,
+  });
+  nearby.hide();
+  location.addEventListener("change", (event) => nearby.show(event.detail.lon, event.detail.lat));
+
+  form.querySelector("[data-action=locate]").addEventListener("click", () => location.locate());
+  form.querySelector("[data-action=pin-centre]").addEventListener("click", () => location.pinCentre());
+
+  const address = form.elements.address;
+  new PlaceSearch({
+    input: document.getElementById("place-search"),
+    list: document.getElementById("place-results"),
+    status: document.getElementById("place-search-status"),
+    onChoose: (feature) => {
+      const [lon, lat] = feature.geometry.coordinates;
+      const p = feature.properties;
+      if (p.kind !== "district" && (!address.value || address.dataset.filled === "search")) {
+        address.value = p.label || p.name;
+        address.dataset.filled = "search";
+      }
+      location.set(lon, lat, p.kind === "district" ? "district" : "address", { pan: true, zoom: p.kind === "district" ? 14 : 17 });
+    },
+  });
+  address.addEventListener("input", () => { delete address.dataset.filled; });
+
+  const photo = new PhotoField({
+    input: document.getElementById("id_photo"),
+    hiddenId: document.getElementById("photo-id"),
+    preview: form.querySelector(".photo-preview"),
+    status: document.getElementById("photo-status"),
+    error: document.getElementById("id_photo-error"),
+    gpsOffer: document.getElementById("photo-gps"),
+    maxBytes: MAX_PHOTO_BYTES,
+    onGps: ({ lon, lat }) => location.set(lon, lat, "photo", { pan: true, zoom: 17 }),
+    hasPoint: () => Boolean(location.point),
+  });
+
+  new ReportForm({
+    form,
+    result: document.getElementById("result"),
+    location, photo, categories, reports,
+    submitStatus: document.getElementById("submit-status"),
+  });
+  window.mapa = { map, reports, location }; // for the browser tests and the curious
+}
+
+start();

@@ -1,0 +1,22 @@
+// A report's page: a small map of where the problem is.
+import L from "leaflet";
+import { createMap, addDistricts } from "./map/base.js";
+import { pinIcon } from "./map/pins.js";
+
+const element = document.getElementById("report-map");
+if (element) {
+  const lat = Number(element.dataset.lat);
+  const lon = Number(element.dataset.lon);
+  element.dataset.center = `${lon},${lat}`;
+  element.dataset.zoom = "16";
+  const map = createMap(element, { scrollWheelZoom: false, keyboard: false });
+  // The map is a picture here (role=img with a label); its controls stay out of the tab order.
+  for (const control of element.querySelectorAll("a, [tabindex]")) control.setAttribute("tabindex", "-1");
+  element.removeAttribute("tabindex");
+  addDistricts(map, { labels: false }).catch(() => {});
+  L.marker([lat, lon], {
+    icon: pinIcon(element.dataset.icons, { icon: element.dataset.icon, group: element.dataset.group }),
+    keyboard: false,
+    interactive: false,
+  }).addTo(map);
+}

@@ -1,0 +1,135 @@
+"""The resident's pages. Views gather what a template shows; reports are filed by a service."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from mapa.districts.routing import OutsideServiceArea
+from mapa.reports.attributes import AttributeErrors
+from mapa.reports.geojson import report_feature
+from mapa.reports.models import Channel, Report
+from mapa.reports.photos import PhotoError
+from mapa.reports.selectors import (
+    public_attributes,
+    public_history,
+    public_report,
+    routing_explanation,
+)
+from mapa.reports.services import PhotoNotAvailable, photo_upload, report_create
+from mapa.web.forms import ReportForm, attribute_field_name
+from mapa.web.selectors import category_legend, district_choices, form_categories
+
+
+def _map_context(form: ReportForm) -> dict[str, Any]:
+    categories = list(form.categories.values())
+    return {
+        "form": form,
+        "categories": categories,
+        "category_legend": category_legend(categories),
+        # Each district's point-on-surface, for the "district only" location.
+        "district_points": [
+            {"slug": d.slug, "name": d.name, "lon": round(d.point.x, 6), "lat": round(d.point.y, 6)}
+            for d in form.districts
+        ],
+        "tiles": {"url": settings.MAPA_TILE_URL, "attribution": settings.MAPA_TILE_ATTRIBUTION},
+    }
+
+
+def _form(data: Any = None, files: Any = None) -> ReportForm:
+    return ReportForm(data, files, categories=list(form_categories()), districts=district_choices())
+
+
+@require_GET
+def map_page(request: HttpRequest) -> HttpResponse:
+    """The map of open reports with the report form beside it."""
+    return render(request, "web/map.html", _map_context(_form()))
+
+
+@require_POST
+def report_form_submit(request: HttpRequest) -> HttpResponse:
+    """The form's no-JavaScript path: file the report, then show its page."""
+    form = _form(request.POST, request.FILES)
+    if form.is_valid():
+        report = _file(form)
+        if report is not None:
+            return redirect(reverse("web:report", args=[report.reference]) + "?sent=1")
+    return render(request, "web/map.html", _map_context(form), status=400)
+
+
+def _file(form: ReportForm) -> Report | None:
+    """File the report, or put the service's refusals on the form's fields."""
+    data = form.cleaned_data
+    category = form.categories[data["category"]]
+    photo_ids = []
+    if data.get("photo"):
+        try:
+            photo, _gps = photo_upload(upload=data["photo"], size=data["photo"].size)
+        except PhotoError as exc:
+            form.add_error("photo", str(exc))
+            return None
+        photo_ids.append(photo.id)
+    try:
+        return report_create(
+            category=category,
+            location=data["point"],
+            location_source=data["location_source"],
+            description=data["description"],
+            address=data["address"],
+            attributes=form.answers(),
+            channel=Channel.WEB,
+            reporter_name=data["name"],
+            reporter_email=data["email"],
+            reporter_phone=data["phone"],
+            photo_ids=photo_ids,
+        )
+    except OutsideServiceArea as exc:
+        form.add_error("district", exc.message)
+    except AttributeErrors as exc:
+        for code, messages in exc.errors.items():
+            name = attribute_field_name(category.code, code)
+            form.add_error(name if name in form.fields else None, messages)
+    except PhotoNotAvailable as exc:
+        form.add_error("photo", str(exc))
+    return None
+
+
+@require_GET
+def report_page(request: HttpRequest, reference: str) -> HttpResponse:
+    """One report's public page: where, what, its status and public timeline. No personal data."""
+    report = public_report(reference)
+    if report is None:
+        raise Http404(_("No report with reference %(reference)s.") % {"reference": reference})
+    feature = report_feature(report.pk)
+    history = [
+        {**entry, "at": datetime.fromisoformat(entry["at"])} for entry in public_history(report)
+    ]
+    return render(
+        request,
+        "web/report.html",
+        {
+            "report": report,
+            "feature": feature,
+            "props": feature["properties"],
+            "attributes": [
+                {**answer, "display": _shown(answer["display"])}
+                for answer in public_attributes(report)
+            ],
+            "explanation": routing_explanation(report),
+            "history": history,
+            "just_sent": request.GET.get("sent") == "1",
+            "tiles": {"url": settings.MAPA_TILE_URL, "attribution": settings.MAPA_TILE_ATTRIBUTION},
+        },
+    )
+
+
+def _shown(display: Any) -> str:
+    """An answer as text: several choices are listed with commas."""
+    return ", ".join(map(str, display)) if isinstance(display, list) else str(display)
