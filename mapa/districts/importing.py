@@ -122,7 +122,7 @@ def _import_feature(
         return
     seen.add(slug)
     try:
-        geometry = _multipolygon(feature.geom, label, repair, summary)
+        geometry = _multipolygon(_geometry(feature), label, repair, summary)
     except _Refused as refusal:
         summary.refused.append(str(refusal))
         return
@@ -132,6 +132,13 @@ def _import_feature(
 
 class _Refused(Exception):
     pass
+
+
+def _geometry(feature: Feature) -> OGRGeometry | None:
+    try:
+        return feature.geom
+    except GDALException:  # a feature with a null geometry
+        return None
 
 
 def _multipolygon(ogr: OGRGeometry | None, label: str, repair: bool,

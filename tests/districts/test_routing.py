@@ -7,6 +7,7 @@ import re
 import pytest
 from django.contrib.gis.geos import Point
 from django.db import connection
+from django.utils import translation
 
 from mapa.core.sql import fetch_all, fetch_one
 from mapa.districts.models import District, RoutingRule, Unit
@@ -15,6 +16,13 @@ from mapa.reports.models import Category
 from tests.conftest import GDANSK_BAY, GDYNIA_CENTRE, NEPTUNE_FOUNTAIN, WRZESZCZ_GORNY, point
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Messages are checked in English here; Polish is checked in the API tests."""
+    with translation.override("en"):
+        yield
 
 SOPOT_CENTRE = (18.5640, 54.4440)
 
