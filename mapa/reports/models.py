@@ -221,8 +221,7 @@ class ReportPhoto(models.Model):
     report = models.ForeignKey(
         Report, null=True, blank=True, on_delete=models.CASCADE, related_name="photos"
     )
-    image = models.ImageField(upload_to=_photo_path, width_field="width",
-                              height_field="height")
+    image = models.ImageField(upload_to=_photo_path)
     thumbnail = models.ImageField(upload_to=_photo_path)
     width = models.PositiveIntegerField(default=0)
     height = models.PositiveIntegerField(default=0)

@@ -63,7 +63,7 @@ def photo_upload(*, upload: IO[bytes], size: int) -> tuple[ReportPhoto, tuple[fl
     Raises ``PhotoError`` for files Mapa will not take.
     """
     clean = clean_photo(upload, size=size)
-    photo = ReportPhoto()
+    photo = ReportPhoto(width=clean.width, height=clean.height)
     photo.image.save(f"{photo.id}.{clean.extension}", ContentFile(clean.image), save=False)
     photo.thumbnail.save(f"{photo.id}-thumb.jpg", ContentFile(clean.thumbnail), save=False)
     photo.save()
