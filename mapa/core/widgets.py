@@ -13,5 +13,6 @@ class LocalOSMWidget(OSMWidget):
     default_zoom = 11
 
     class Media:
+        extend = False  # drop OpenLayersWidget's CDN links
         css = {"all": ("vendor/ol/ol.css", "gis/css/ol3.css")}
         js = ("vendor/ol/ol.js", "gis/js/OLMapWidget.js")
