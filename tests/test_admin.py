@@ -12,8 +12,14 @@ from mapa.reports.models import Category
 
 pytestmark = pytest.mark.django_db
 
-MODELS = ["districts.city", "districts.district", "districts.unit", "districts.routingrule",
-          "reports.category", "reports.report"]
+MODELS = [
+    "districts.city",
+    "districts.district",
+    "districts.unit",
+    "districts.routingrule",
+    "reports.category",
+    "reports.report",
+]
 
 
 @pytest.fixture
@@ -42,13 +48,16 @@ def test_a_district_is_edited_on_a_map_without_any_cdn(staff):
 
 def test_a_routing_rule_can_be_added_in_the_admin(staff):
     category = Category.objects.get(code="snow-ice")
-    response = staff.post(reverse("admin:districts_routingrule_add"), {
-        "category": category.pk,
-        "unit": Unit.objects.get(code="wzk").pk,
-        "districts": [District.objects.get(slug="stogi").pk],
-        "note": "Zima stulecia",
-        "active": "on",
-    })
+    response = staff.post(
+        reverse("admin:districts_routingrule_add"),
+        {
+            "category": category.pk,
+            "unit": Unit.objects.get(code="wzk").pk,
+            "districts": [District.objects.get(slug="stogi").pk],
+            "note": "Zima stulecia",
+            "active": "on",
+        },
+    )
     assert response.status_code == 302, response.content
     rule = RoutingRule.objects.get(category=category)
     assert list(rule.districts.values_list("slug", flat=True)) == ["stogi"]

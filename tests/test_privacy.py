@@ -15,11 +15,20 @@ SECRETS = ("Zofia Wiśniewska", "zofia.w@example.com", "601 202 303")
 
 
 def test_no_public_endpoint_shows_contact_data(api, make_report):
-    created = api.post("/api/reports/", json.dumps({
-        "category": "pothole", "description": "Dziura na chodniku",
-        "name": SECRETS[0], "email": SECRETS[1], "phone": "+48 " + SECRETS[2],
-        "location": {"type": "Point", "coordinates": list(NEPTUNE_FOUNTAIN)}}),
-        content_type="application/json")
+    created = api.post(
+        "/api/reports/",
+        json.dumps(
+            {
+                "category": "pothole",
+                "description": "Dziura na chodniku",
+                "name": SECRETS[0],
+                "email": SECRETS[1],
+                "phone": "+48 " + SECRETS[2],
+                "location": {"type": "Point", "coordinates": list(NEPTUNE_FOUNTAIN)},
+            }
+        ),
+        content_type="application/json",
+    )
     assert created.status_code == 201
     reference = created.json()["properties"]["reference"]
     report = created.wsgi_request and None
@@ -27,8 +36,9 @@ def test_no_public_endpoint_shows_contact_data(api, make_report):
 
     report = Report.objects.get(reference=reference)
     assert report.reporter_phone == "+48 " + SECRETS[2]
-    report_change_status(report=report, status="accepted", public_note="OK",
-                         internal_note=f"oddzwonić: {SECRETS[2]}")
+    report_change_status(
+        report=report, status="accepted", public_note="OK", internal_note=f"oddzwonić: {SECRETS[2]}"
+    )
     lon, lat = NEPTUNE_FOUNTAIN
     bodies = [
         created.content,

@@ -35,7 +35,7 @@ def parse_bbox(raw: str) -> Polygon:
 
 
 class BboxField(forms.CharField):
-    def clean(self, value: str | None) -> Polygon | None:  # type: ignore[override]
+    def clean(self, value: str | None) -> Polygon | None:
         value = super().clean(value)
         return parse_bbox(value) if value else None
 
@@ -49,7 +49,7 @@ class BboxFilter(django_filters.Filter):
 
 
 class CodeListField(forms.CharField):
-    def clean(self, value: str | None) -> list[str]:  # type: ignore[override]
+    def clean(self, value: str | None) -> list[str]:
         value = super().clean(value)
         return [v.strip() for v in value.split(",") if v.strip()] if value else []
 
@@ -57,7 +57,7 @@ class CodeListField(forms.CharField):
 class StatusListField(CodeListField):
     """``new,accepted``; ``open`` stands for new, accepted and in progress."""
 
-    def clean(self, value: str | None) -> list[str]:  # type: ignore[override]
+    def clean(self, value: str | None) -> list[str]:
         wanted: list[str] = []
         for item in super().clean(value):
             if item == "open":

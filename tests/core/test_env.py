@@ -15,21 +15,21 @@ from tests.conftest import ROOT
 
 def test_typed_readers_parse_and_default():
     env = Env({"A": "yes", "B": "12", "C": "x, y ,,z", "D": "development"})
-    assert env.bool("A", default=False) is True
-    assert env.bool("MISSING", default=True) is True
-    assert env.int("B", 0) == 12
-    assert env.list("C") == ["x", "y", "z"]
+    assert env.boolean("A", default=False) is True
+    assert env.boolean("MISSING", default=True) is True
+    assert env.integer("B", 0) == 12
+    assert env.strings("C") == ["x", "y", "z"]
     assert env.choice("D", ("production", "development"), "production") == "development"
 
 
 @pytest.mark.parametrize(
     ("call", "message"),
     [
-        (lambda e: e.bool("A", default=False), "A must be a boolean"),
-        (lambda e: e.int("A", 0), "A must be an integer"),
-        (lambda e: e.int("N", 0, minimum=5), "N must be at least 5"),
+        (lambda e: e.boolean("A", default=False), "A must be a boolean"),
+        (lambda e: e.integer("A", 0), "A must be an integer"),
+        (lambda e: e.integer("N", 0, minimum=5), "N must be at least 5"),
         (lambda e: e.choice("A", ("x", "y"), "x"), "A must be one of x, y"),
-        (lambda e: e.str("MISSING"), "MISSING must be set"),
+        (lambda e: e.string("MISSING"), "MISSING must be set"),
     ],
 )
 def test_malformed_values_fail_naming_the_variable(call, message):
@@ -41,17 +41,25 @@ def test_database_urls():
     db = database_from_url("postgis://user:p%40ss@db.example:5433/mapa?sslmode=require")
     assert db["ENGINE"] == "django.contrib.gis.db.backends.postgis"
     assert (db["USER"], db["PASSWORD"], db["HOST"], db["PORT"], db["NAME"]) == (
-        "user", "p@ss", "db.example", "5433", "mapa")
+        "user",
+        "p@ss",
+        "db.example",
+        "5433",
+        "mapa",
+    )
     assert db["OPTIONS"] == {"sslmode": "require"}
     local = database_from_url("postgres:///mapa")
     assert (local["HOST"], local["NAME"]) == ("", "mapa")
 
 
-@pytest.mark.parametrize(("url", "message"), [
-    ("mysql://u@h/db", "PostgreSQL URL"),
-    ("postgis://u@h/", "must name a database"),
-    ("postgis://u@h:port/db", "invalid port"),
-])
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("mysql://u@h/db", "PostgreSQL URL"),
+        ("postgis://u@h/", "must name a database"),
+        ("postgis://u@h:port/db", "invalid port"),
+    ],
+)
 def test_bad_database_urls_fail(url, message):
     with pytest.raises(ImproperlyConfigured, match=message):
         database_from_url(url)
@@ -68,10 +76,19 @@ PRODUCTION = {
 
 
 def django_check(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items()
-             if k not in {"MAPA_ENV", "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS"}}
-    return subprocess.run([sys.executable, "manage.py", "check", *args], cwd=ROOT,
-                          env={**clean, **env}, capture_output=True, text=True, timeout=120)
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"MAPA_ENV", "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS"}
+    }
+    return subprocess.run(
+        [sys.executable, "manage.py", "check", *args],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 @pytest.mark.parametrize(

@@ -10,12 +10,15 @@ import pytest
 from mapa.core.logging import RedactPersonalData, redact
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("from jan.kowalski@example.com", "from [e-mail]"),
-    ("call +48 600 100 200 now", "call [phone] now"),
-    ("call 600-100-200", "call [phone]"),
-    ("report GD-2026-000123 at 18.6532,54.3485", "report GD-2026-000123 at 18.6532,54.3485"),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("from jan.kowalski@example.com", "from [e-mail]"),
+        ("call +48 600 100 200 now", "call [phone] now"),
+        ("call 600-100-200", "call [phone]"),
+        ("report GD-2026-000123 at 18.6532,54.3485", "report GD-2026-000123 at 18.6532,54.3485"),
+    ],
+)
 def test_redaction(text, expected):
     assert redact(text) == expected
 
@@ -42,11 +45,19 @@ def test_a_failing_request_logs_no_contact_data(api, caplog, settings):
     handler.addFilter(RedactPersonalData())
     caplog.handler.addFilter(RedactPersonalData())
     with caplog.at_level(logging.INFO):
-        api.post("/api/reports/", json.dumps({
-            "category": "pothole", "description": "x", "email": "anna.nowak@example.com",
-            "phone": "+48 600 700 800",
-            "location": {"type": "Point", "coordinates": [18.564, 54.444]}}),
-            content_type="application/json")
+        api.post(
+            "/api/reports/",
+            json.dumps(
+                {
+                    "category": "pothole",
+                    "description": "x",
+                    "email": "anna.nowak@example.com",
+                    "phone": "+48 600 700 800",
+                    "location": {"type": "Point", "coordinates": [18.564, 54.444]},
+                }
+            ),
+            content_type="application/json",
+        )
         logging.getLogger("mapa").warning("contact anna.nowak@example.com +48 600 700 800")
     text = caplog.text
     assert "anna.nowak@example.com" not in text

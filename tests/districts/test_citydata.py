@@ -15,7 +15,10 @@ pytestmark = pytest.mark.django_db
 def test_gdansk_is_loaded_with_its_neighbours_districts_units_and_categories():
     assert District.objects.count() == 35
     assert set(City.objects.values_list("slug", "served")) == {
-        ("gdansk", True), ("sopot", False), ("gdynia", False)}
+        ("gdansk", True),
+        ("sopot", False),
+        ("gdynia", False),
+    }
     assert City.objects.get(slug="gdansk").reference_prefix == "GD"
     assert Unit.objects.get(is_triage=True).code == "gck"
     assert Unit.objects.filter(parent__code="sm").count() == 6
@@ -35,11 +38,24 @@ def test_reloading_changes_nothing_and_keeps_admin_edits():
 
 
 def test_required_categories_exist_with_both_names():
-    required = {"pothole", "pavement", "street-light", "traffic-sign-signal", "tree-greenery",
-                "stray-animal", "injured-dead-animal", "litter-dump", "abandoned-vehicle",
-                "graffiti-vandalism", "snow-ice", "street-furniture", "other"}
+    required = {
+        "pothole",
+        "pavement",
+        "street-light",
+        "traffic-sign-signal",
+        "tree-greenery",
+        "stray-animal",
+        "injured-dead-animal",
+        "litter-dump",
+        "abandoned-vehicle",
+        "graffiti-vandalism",
+        "snow-ice",
+        "street-furniture",
+        "other",
+    }
     categories = {c.code: c for c in Category.objects.all()}
     assert required <= categories.keys()
     for category in categories.values():
-        assert category.name_pl and category.name_en
+        assert category.name_pl
+        assert category.name_en
     assert categories["other"].default_unit is None  # goes to GCK triage

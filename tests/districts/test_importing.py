@@ -22,8 +22,9 @@ DISTRICTS = GDANSK / "gdansk_districts_osm.geojson"
 
 def _three_districts(tmp_path: Path) -> Path:
     data = json.loads(DISTRICTS.read_text(encoding="utf-8"))
-    data["features"] = [f for f in data["features"]
-                        if f["properties"]["slug"] in {"oliwa", "stogi", "osowa"}]
+    data["features"] = [
+        f for f in data["features"] if f["properties"]["slug"] in {"oliwa", "stogi", "osowa"}
+    ]
     for feature in data["features"]:
         feature["properties"]["slug"] = "test-" + feature["properties"]["slug"]
     path = tmp_path / "three.geojson"
@@ -37,8 +38,17 @@ def _ogr2ogr(*args: str) -> None:
 
 def _run(source: Path, *extra: str) -> str:
     out = io.StringIO()
-    call_command("import_boundaries", str(source), "--kind", "district", "--city", "gdansk",
-                 *extra, stdout=out, stderr=io.StringIO())
+    call_command(
+        "import_boundaries",
+        str(source),
+        "--kind",
+        "district",
+        "--city",
+        "gdansk",
+        *extra,
+        stdout=out,
+        stderr=io.StringIO(),
+    )
     return out.getvalue()
 
 
@@ -70,13 +80,22 @@ def test_a_changed_name_is_an_update(tmp_path):
 
 def test_shapefile_in_epsg_2180_is_reprojected_to_wgs84(tmp_path):
     shapefile = tmp_path / "districts.shp"
-    _ogr2ogr("-f", "ESRI Shapefile", "-t_srs", "EPSG:2180", "-lco", "ENCODING=UTF-8",
-             str(shapefile), str(_three_districts(tmp_path)))
+    _ogr2ogr(
+        "-f",
+        "ESRI Shapefile",
+        "-t_srs",
+        "EPSG:2180",
+        "-lco",
+        "ENCODING=UTF-8",
+        str(shapefile),
+        str(_three_districts(tmp_path)),
+    )
     assert "created 3," in _run(shapefile, "--commit")
     assert District.objects.get(slug="test-oliwa").geometry.srid == 4326
     # A round trip through EPSG:2180 moves no vertex by as much as a millimetre.
     moved = fetch_value(
-        """SELECT ST_HausdorffDistance(ST_Transform(a.geometry, 2180), ST_Transform(b.geometry, 2180))
+        """SELECT ST_HausdorffDistance(ST_Transform(a.geometry, 2180),
+                                       ST_Transform(b.geometry, 2180))
            FROM districts_district a, districts_district b
            WHERE a.slug = 'test-oliwa' AND b.slug = 'oliwa'"""
     )
@@ -86,9 +105,14 @@ def test_shapefile_in_epsg_2180_is_reprojected_to_wgs84(tmp_path):
 
 def test_geopackage_import_with_other_field_names(tmp_path):
     gpkg = tmp_path / "districts.gpkg"
-    _ogr2ogr("-f", "GPKG", "-sql",
-             "SELECT name AS nazwa, slug AS kod FROM three", str(gpkg),
-             str(_three_districts(tmp_path)))
+    _ogr2ogr(
+        "-f",
+        "GPKG",
+        "-sql",
+        "SELECT name AS nazwa, slug AS kod FROM three",
+        str(gpkg),
+        str(_three_districts(tmp_path)),
+    )
     output = _run(gpkg, "--name-field", "nazwa", "--slug-field", "kod", "--commit")
     assert "created 3," in output
     assert District.objects.get(slug="test-osowa").name == "Osowa"
@@ -108,14 +132,24 @@ def test_slugs_are_made_from_names_when_the_source_has_none(tmp_path):
 def test_polish_names_become_ascii_slugs():
     assert area_slug("Ujeścisko-Łostowice") == "ujescisko-lostowice"
     assert area_slug("Orunia-Św. Wojciech-Lipce") == "orunia-sw-wojciech-lipce"
-    assert area_slug("Żabianka-Wejhera-Jelitkowo-Tysiąclecia") == \
-        "zabianka-wejhera-jelitkowo-tysiaclecia"
+    assert (
+        area_slug("Żabianka-Wejhera-Jelitkowo-Tysiąclecia")
+        == "zabianka-wejhera-jelitkowo-tysiaclecia"
+    )
 
 
-BOWTIE = {"type": "Polygon", "coordinates": [[[18.60, 54.30], [18.62, 54.32], [18.62, 54.30],
-                                              [18.60, 54.32], [18.60, 54.30]]]}
-SQUARE = {"type": "Polygon", "coordinates": [[[18.60, 54.30], [18.61, 54.30], [18.61, 54.31],
-                                              [18.60, 54.31], [18.60, 54.30]]]}
+BOWTIE = {
+    "type": "Polygon",
+    "coordinates": [
+        [[18.60, 54.30], [18.62, 54.32], [18.62, 54.30], [18.60, 54.32], [18.60, 54.30]]
+    ],
+}
+SQUARE = {
+    "type": "Polygon",
+    "coordinates": [
+        [[18.60, 54.30], [18.61, 54.30], [18.61, 54.31], [18.60, 54.31], [18.60, 54.30]]
+    ],
+}
 
 
 def _collection(tmp_path: Path, *features: dict) -> Path:
@@ -130,8 +164,9 @@ def _feature(name: str, geometry: dict | None, slug: str | None = None) -> dict:
 
 
 def test_an_invalid_polygon_is_refused_naming_the_feature(tmp_path):
-    source = _collection(tmp_path, _feature("Good", SQUARE, "t-good"),
-                         _feature("Bowtie", BOWTIE, "t-bowtie"))
+    source = _collection(
+        tmp_path, _feature("Good", SQUARE, "t-good"), _feature("Bowtie", BOWTIE, "t-bowtie")
+    )
     output = _run(source, "--commit")
     assert "refused feature 2 ('Bowtie'): invalid geometry (Self-intersection" in output
     assert "created 1, updated 0, unchanged 0, refused 1" in output
@@ -152,8 +187,14 @@ def test_an_invalid_polygon_is_repaired_on_request(tmp_path):
 @pytest.mark.parametrize(
     ("feature", "reason"),
     [
-        (_feature("Line", {"type": "LineString", "coordinates": [[18.6, 54.3], [18.7, 54.4]]},
-                  "t-line"), "is a LineString, expected a polygon"),
+        (
+            _feature(
+                "Line",
+                {"type": "LineString", "coordinates": [[18.6, 54.3], [18.7, 54.4]]},
+                "t-line",
+            ),
+            "is a LineString, expected a polygon",
+        ),
         (_feature("Nothing", None, "t-none"), "has no geometry"),
         (_feature("", SQUARE, "t-nameless"), "no value in name field 'name'"),
     ],
@@ -180,23 +221,47 @@ def test_an_unreadable_source_is_a_command_error(tmp_path):
 
 def test_districts_need_a_served_city():
     with pytest.raises(CommandError, match="no served city"):
-        call_command("import_boundaries", str(DISTRICTS), "--city", "sopot",
-                     stdout=io.StringIO(), stderr=io.StringIO())
+        call_command(
+            "import_boundaries",
+            str(DISTRICTS),
+            "--city",
+            "sopot",
+            stdout=io.StringIO(),
+            stderr=io.StringIO(),
+        )
 
 
 def test_cities_import_as_neighbours_or_served(tmp_path):
     source = _collection(tmp_path, _feature("Pruszcz Test", SQUARE))
-    call_command("import_boundaries", str(source), "--kind", "city", "--commit",
-                 stdout=io.StringIO(), stderr=io.StringIO())
+    call_command(
+        "import_boundaries",
+        str(source),
+        "--kind",
+        "city",
+        "--commit",
+        stdout=io.StringIO(),
+        stderr=io.StringIO(),
+    )
     city = City.objects.get(slug="pruszcz-test")
     assert not city.served
     with pytest.raises(CommandError, match="reference-prefix"):
-        call_command("import_boundaries", str(source), "--kind", "city", "--served",
-                     stdout=io.StringIO(), stderr=io.StringIO())
+        call_command(
+            "import_boundaries",
+            str(source),
+            "--kind",
+            "city",
+            "--served",
+            stdout=io.StringIO(),
+            stderr=io.StringIO(),
+        )
 
 
 def test_progress_is_shown(tmp_path):
     err = io.StringIO()
-    import_areas(_three_districts(tmp_path), AreaSpec(kind="district",
-                 city=City.objects.get(slug="gdansk")), commit=False, stream=err)
+    import_areas(
+        _three_districts(tmp_path),
+        AreaSpec(kind="district", city=City.objects.get(slug="gdansk")),
+        commit=False,
+        stream=err,
+    )
     assert "Importing three.geojson: 3/3 (100%)" in err.getvalue()

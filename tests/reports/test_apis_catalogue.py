@@ -11,12 +11,12 @@ pytestmark = pytest.mark.django_db
 
 def test_categories_in_polish_and_english_with_attributes(api):
     polish = {c["code"]: c for c in api.get("/api/categories/").json()}
-    english = {c["code"]: c for c in
-               api.get("/api/categories/", HTTP_ACCEPT_LANGUAGE="en").json()}
+    english = {c["code"]: c for c in api.get("/api/categories/", HTTP_ACCEPT_LANGUAGE="en").json()}
     assert polish["stray-animal"]["name"] == "Bezpańskie zwierzę"
     assert english["stray-animal"]["name"] == "Stray animal"
     animal = english["stray-animal"]["attributes"][0]
-    assert animal["code"] == "animal" and animal["required"] is True
+    assert animal["code"] == "animal"
+    assert animal["required"] is True
     assert animal["datatype"] == "singlevaluelist"
     assert {"key": "dog", "name": "dog"} in animal["values"]
     assert polish["stray-animal"]["attributes"][0]["values"][0]["name"] == "pies"
@@ -41,8 +41,10 @@ def test_districts_can_be_simplified_in_metres(api):
     full = api.get("/api/districts/").json()["features"]
     simple = api.get("/api/districts/", {"simplify": 20}).json()["features"]
     assert sum(map(_vertices, simple)) < sum(map(_vertices, full)) / 2
-    assert len(api.get("/api/districts/", {"simplify": 20}).content) < \
-        len(api.get("/api/districts/").content) / 2
+    assert (
+        len(api.get("/api/districts/", {"simplify": 20}).content)
+        < len(api.get("/api/districts/").content) / 2
+    )
 
 
 @pytest.mark.parametrize("value", ["-1", "5000", "lots", "nan"])
@@ -53,8 +55,11 @@ def test_bad_simplify_is_a_400(api, value):
 
 
 def test_routing_preview_says_who_and_why_and_saves_nothing(api):
-    response = api.get("/api/routing/", {"category": "stray-animal", "lon": 18.6060,
-                                         "lat": 54.3800}, HTTP_ACCEPT_LANGUAGE="en")
+    response = api.get(
+        "/api/routing/",
+        {"category": "stray-animal", "lon": 18.6060, "lat": 54.3800},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
     assert response.status_code == 200
     data = response.json()
     assert data["district"] == {"slug": "wrzeszcz-gorny", "name": "Wrzeszcz Górny"}
@@ -65,8 +70,7 @@ def test_routing_preview_says_who_and_why_and_saves_nothing(api):
 
 def test_routing_preview_without_category_names_the_district(api):
     data = api.get("/api/routing/", {"lon": 18.6532, "lat": 54.3485}).json()
-    assert data == {"district": {"slug": "srodmiescie", "name": "Śródmieście"},
-                    "border_with": []}
+    assert data == {"district": {"slug": "srodmiescie", "name": "Śródmieście"}, "border_with": []}
 
 
 @pytest.mark.parametrize(

@@ -10,10 +10,20 @@ pytestmark = pytest.mark.django_db
 
 
 def test_a_report_with_its_public_history(api, make_report):
-    report = make_report("stray-animal", 18.6060, 54.3800, attributes={"animal": "dog"},
-                         description="Pies bez obroży", reporter_email="secret@example.com")
-    report_change_status(report=report, status="accepted", internal_note="tel. do zgłaszającej",
-                         public_note="Patrol w drodze.")
+    report = make_report(
+        "stray-animal",
+        18.6060,
+        54.3800,
+        attributes={"animal": "dog"},
+        description="Pies bez obroży",
+        reporter_email="secret@example.com",
+    )
+    report_change_status(
+        report=report,
+        status="accepted",
+        internal_note="tel. do zgłaszającej",
+        public_note="Patrol w drodze.",
+    )
     report_change_status(report=report, status="resolved", public_note="Pies w schronisku.")
     response = api.get(f"/api/reports/{report.reference}/", HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 200
@@ -21,12 +31,16 @@ def test_a_report_with_its_public_history(api, make_report):
     assert props["description"] == "Pies bez obroży"
     assert props["status"] == "resolved"
     assert props["status_label"] == "resolved"
-    assert props["attributes"] == [{"code": "animal", "label": "Which animal", "value": "dog",
-                                    "display": "dog"}]
+    assert props["attributes"] == [
+        {"code": "animal", "label": "Which animal", "value": "dog", "display": "dog"}
+    ]
     assert "Referat Dzielnicowy Wrzeszcz" in props["routing"]["explanation"]
     history = props["history"]
     assert [(h["from_status"], h["to_status"]) for h in history] == [
-        (None, "new"), ("new", "accepted"), ("accepted", "resolved")]
+        (None, "new"),
+        ("new", "accepted"),
+        ("accepted", "resolved"),
+    ]
     assert [h["note"] for h in history] == ["", "Patrol w drodze.", "Pies w schronisku."]
     body = response.content.decode()
     assert "tel. do zgłaszającej" not in body

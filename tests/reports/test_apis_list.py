@@ -44,8 +44,16 @@ def test_lists_newest_first_as_a_feature_collection(api, three):
     assert refs(response) == [r.reference for r in reversed(three)]
     feature = data["features"][0]
     assert feature["geometry"]["type"] == "Point"
-    assert set(feature["properties"]) >= {"reference", "status", "category", "district", "unit",
-                                          "description", "created_at", "url"}
+    assert set(feature["properties"]) >= {
+        "reference",
+        "status",
+        "category",
+        "district",
+        "unit",
+        "description",
+        "created_at",
+        "url",
+    }
 
 
 def test_the_list_is_built_in_one_query(api, three):
@@ -58,7 +66,7 @@ def test_the_list_is_built_in_one_query(api, three):
 
 
 def test_filter_by_bbox(api, three):
-    pothole, animal, light = three
+    pothole, _animal, _light = three
     around_srodmiescie = "18.64,54.34,18.66,54.36"
     assert refs(api.get(URL, {"bbox": around_srodmiescie})) == [pothole.reference]
 
@@ -67,8 +75,7 @@ def test_filter_by_status_and_open(api, three):
     pothole, animal, light = three
     assert refs(api.get(URL, {"status": "resolved"})) == [light.reference]
     assert refs(api.get(URL, {"status": "open"})) == [animal.reference, pothole.reference]
-    assert refs(api.get(URL, {"status": "new,resolved"})) == [r.reference for r in
-                                                              reversed(three)]
+    assert refs(api.get(URL, {"status": "new,resolved"})) == [r.reference for r in reversed(three)]
 
 
 def test_filter_by_category_district_and_unit(api, three):
@@ -79,7 +86,9 @@ def test_filter_by_category_district_and_unit(api, three):
     # A unit's code includes its district offices.
     assert refs(api.get(URL, {"unit": "sm"})) == [animal.reference]
     assert refs(api.get(URL, {"unit": "gzdiz", "category": "pothole,street-light"})) == [
-        light.reference, pothole.reference]
+        light.reference,
+        pothole.reference,
+    ]
 
 
 def test_filter_by_created_date(api, three):

@@ -27,10 +27,10 @@ def metres_east(metres: float) -> tuple[float, float]:
 
 
 def test_open_reports_within_the_radius_nearest_first_with_distances(api, make_report):
-    far = make_report(*(("pothole",) + metres_east(240)))
-    near = make_report(*(("pothole",) + metres_east(100)))
-    make_report(*(("pothole",) + metres_east(260)))  # outside 250 m
-    closed = make_report(*(("pothole",) + metres_east(50)))
+    far = make_report(*(("pothole", *metres_east(240))))
+    near = make_report(*(("pothole", *metres_east(100))))
+    make_report(*(("pothole", *metres_east(260))))  # outside 250 m
+    closed = make_report(*(("pothole", *metres_east(50))))
     report_change_status(report=closed, status="resolved")
 
     response = api.get(URL, {"lon": LON, "lat": LAT})
@@ -41,7 +41,7 @@ def test_open_reports_within_the_radius_nearest_first_with_distances(api, make_r
 
 
 def test_the_radius_is_a_parameter_in_metres(api, make_report):
-    make_report(*(("pothole",) + metres_east(400)))
+    make_report(*(("pothole", *metres_east(400))))
     assert api.get(URL, {"lon": LON, "lat": LAT}).json()["features"] == []
     assert len(api.get(URL, {"lon": LON, "lat": LAT, "radius": 500}).json()["features"]) == 1
 
@@ -83,8 +83,10 @@ def test_the_nearby_query_uses_the_geography_index(make_report):
                FROM generate_series(1, 5000) g, reports_category c WHERE c.code = 'pothole'"""
         )
         cursor.execute("ANALYZE reports_report")
-        cursor.execute("EXPLAIN " + NEARBY_SQL,
-                       [LON, LAT, 250, ["new", "accepted", "in_progress"], 50, *feature_params()])
+        cursor.execute(
+            "EXPLAIN " + NEARBY_SQL,
+            [LON, LAT, 250, ["new", "accepted", "in_progress"], 50, *feature_params()],
+        )
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "report_location_geog_gist" in plan, plan
     assert "Seq Scan on reports_report" not in plan, plan

@@ -36,8 +36,9 @@ def _media(tmp_path, settings):
 
 
 def upload(api, content: bytes, name="photo.jpg", **headers):
-    return api.post("/api/photos/", {"photo": SimpleUploadedFile(name, content)},
-                    format="multipart", **headers)
+    return api.post(
+        "/api/photos/", {"photo": SimpleUploadedFile(name, content)}, format="multipart", **headers
+    )
 
 
 def stored(photo_id: str) -> tuple[Image.Image, Image.Image]:
@@ -111,10 +112,18 @@ def test_too_large_a_photo_is_refused(api, settings):
 
 def test_photos_attach_to_a_report_and_show_publicly(api):
     photo_id = upload(api, photo_bytes()).json()["id"]
-    response = api.post("/api/reports/", json.dumps({
-        "category": "pothole", "description": "Dziura",
-        "location": {"type": "Point", "coordinates": [18.6532, 54.3485]},
-        "photos": [photo_id]}), content_type="application/json")
+    response = api.post(
+        "/api/reports/",
+        json.dumps(
+            {
+                "category": "pothole",
+                "description": "Dziura",
+                "location": {"type": "Point", "coordinates": [18.6532, 54.3485]},
+                "photos": [photo_id],
+            }
+        ),
+        content_type="application/json",
+    )
     assert response.status_code == 201, response.content
     props = response.json()["properties"]
     assert props["thumbnail_url"].startswith("/media/photos/")
@@ -123,10 +132,19 @@ def test_photos_attach_to_a_report_and_show_publicly(api):
     listed = api.get("/api/reports/").json()["features"][0]["properties"]
     assert listed["thumbnail_url"] == props["thumbnail_url"]
     # A photo belongs to one report only.
-    again = api.post("/api/reports/", json.dumps({
-        "category": "pothole", "description": "Dziura",
-        "location": {"type": "Point", "coordinates": [18.6532, 54.3485]},
-        "photos": [photo_id]}), content_type="application/json", HTTP_ACCEPT_LANGUAGE="en")
+    again = api.post(
+        "/api/reports/",
+        json.dumps(
+            {
+                "category": "pothole",
+                "description": "Dziura",
+                "location": {"type": "Point", "coordinates": [18.6532, 54.3485]},
+                "photos": [photo_id],
+            }
+        ),
+        content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
     assert again.status_code == 400
     assert "photos" in again.json()
     assert Report.objects.count() == 1
@@ -134,9 +152,17 @@ def test_photos_attach_to_a_report_and_show_publicly(api):
 
 def test_at_most_three_photos(api):
     ids = [upload(api, photo_bytes(size=(100, 100))).json()["id"] for _ in range(4)]
-    response = api.post("/api/reports/", json.dumps({
-        "category": "pothole", "description": "Dziura",
-        "location": {"type": "Point", "coordinates": [18.6532, 54.3485]}, "photos": ids}),
-        content_type="application/json")
+    response = api.post(
+        "/api/reports/",
+        json.dumps(
+            {
+                "category": "pothole",
+                "description": "Dziura",
+                "location": {"type": "Point", "coordinates": [18.6532, 54.3485]},
+                "photos": ids,
+            }
+        ),
+        content_type="application/json",
+    )
     assert response.status_code == 400
     assert "photos" in response.json()

@@ -27,11 +27,11 @@ def test_references_restart_each_year_per_prefix():
 
 def test_a_refused_report_leaves_nothing_behind(category):
     with pytest.raises(OutsideServiceArea):
-        report_create(category=category("pothole"), location=point(*GDANSK_BAY),
-                      description="x")
+        report_create(category=category("pothole"), location=point(*GDANSK_BAY), description="x")
     with pytest.raises(AttributeErrors):
-        report_create(category=category("stray-animal"), location=point(18.65, 54.35),
-                      description="x")
+        report_create(
+            category=category("stray-animal"), location=point(18.65, 54.35), description="x"
+        )
     assert Report.objects.count() == 0
     assert ReportEvent.objects.count() == 0
 
