@@ -32,7 +32,7 @@ class Env:
     def has(self, name: str) -> bool:
         return name in self.source
 
-    def str(self, name: str, default: str | None = None) -> str:
+    def string(self, name: str, default: str | None = None) -> str:
         value = self.source.get(name)
         if value is None:
             if default is None:
@@ -40,7 +40,7 @@ class Env:
             return default
         return value
 
-    def bool(self, name: str, default: bool) -> bool:
+    def boolean(self, name: str, default: bool) -> bool:
         raw = self.source.get(name)
         if raw is None:
             return default
@@ -51,7 +51,7 @@ class Env:
             return False
         raise ImproperlyConfigured(f"{name} must be a boolean (true/false), got {raw!r}")
 
-    def int(self, name: str, default: int, *, minimum: int = 0) -> int:
+    def integer(self, name: str, default: int, *, minimum: int = 0) -> int:
         raw = self.source.get(name)
         if raw is None:
             return default
@@ -63,7 +63,7 @@ class Env:
             raise ImproperlyConfigured(f"{name} must be at least {minimum}, got {value}")
         return value
 
-    def list(self, name: str, default: list[str] | None = None) -> list[str]:
+    def strings(self, name: str, default: list[str] | None = None) -> list[str]:
         raw = self.source.get(name)
         if raw is None:
             return list(default or [])
@@ -98,9 +98,7 @@ def database_from_url(url: str, *, name: str = "DATABASE_URL") -> dict[str, Any]
         port = parts.port
     except ValueError:
         raise ImproperlyConfigured(f"{name} has an invalid port") from None
-    options = dict(
-        pair.split("=", 1) for pair in parts.query.split("&") if "=" in pair
-    )
+    options = dict(pair.split("=", 1) for pair in parts.query.split("&") if "=" in pair)
     return {
         "ENGINE": "django.contrib.gis.db.backends.postgis",
         "NAME": database,

@@ -10,10 +10,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import django_stubs_ext
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from mapa.env import Env, database_from_url
+
+django_stubs_ext.monkeypatch()  # lets ModelAdmin[Unit] and friends be written at run time
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 env = Env.from_os()
@@ -22,12 +25,12 @@ MAPA_ENV = env.choice("MAPA_ENV", ("production", "development", "test"), "produc
 IS_PRODUCTION = MAPA_ENV == "production"
 
 _DEV_SECRET_KEY = "mapa-development-only-secret-key-do-not-use-in-production"  # noqa: S105
-DEBUG = env.bool("DEBUG", default=MAPA_ENV == "development")
-SECRET_KEY = env.str("SECRET_KEY", default=None if IS_PRODUCTION else _DEV_SECRET_KEY)
-ALLOWED_HOSTS = env.list(
+DEBUG = env.boolean("DEBUG", default=MAPA_ENV == "development")
+SECRET_KEY = env.string("SECRET_KEY", default=None if IS_PRODUCTION else _DEV_SECRET_KEY)
+ALLOWED_HOSTS = env.strings(
     "ALLOWED_HOSTS", default=[] if IS_PRODUCTION else ["127.0.0.1", "localhost", "[::1]"]
 )
-CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+CSRF_TRUSTED_ORIGINS = env.strings("CSRF_TRUSTED_ORIGINS", default=[])
 
 if IS_PRODUCTION:
     if DEBUG:
@@ -41,13 +44,15 @@ if IS_PRODUCTION:
 
 DATABASES = {
     "default": database_from_url(
-        env.str("DATABASE_URL", default=None if IS_PRODUCTION else
-                "postgis://mapa:mapa@127.0.0.1:5432/mapa")
+        env.string(
+            "DATABASE_URL",
+            default=None if IS_PRODUCTION else "postgis://mapa:mapa@127.0.0.1:5432/mapa",
+        )
     )
 }
 # Lets two test runs on one server keep apart (e.g. MAPA_TEST_DATABASE=test_mapa_web).
 if env.has("MAPA_TEST_DATABASE"):
-    DATABASES["default"]["TEST"] = {"NAME": env.str("MAPA_TEST_DATABASE")}
+    DATABASES["default"]["TEST"] = {"NAME": env.string("MAPA_TEST_DATABASE")}
 if MAPA_ENV == "test":
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -119,14 +124,14 @@ USE_TZ = True
 STATIC_URL = "/static/"
 # collectstatic's target, used in production; elsewhere whitenoise serves from the finders.
 STATIC_ROOT = (
-    Path(env.str("MAPA_STATIC_ROOT", default=str(BASE_DIR / "var" / "static")))
+    Path(env.string("MAPA_STATIC_ROOT", default=str(BASE_DIR / "var" / "static")))
     if IS_PRODUCTION or env.has("MAPA_STATIC_ROOT")
     else None
 )
 WHITENOISE_USE_FINDERS = not IS_PRODUCTION
 STATICFILES_DIRS = [BASE_DIR / "frontend" / "dist"]
 MEDIA_URL = "/media/"
-MEDIA_ROOT = Path(env.str("MAPA_MEDIA_ROOT", default=str(BASE_DIR / "var" / "media")))
+MEDIA_ROOT = Path(env.string("MAPA_MEDIA_ROOT", default=str(BASE_DIR / "var" / "media")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -137,9 +142,9 @@ STORAGES = {
 }
 
 # Request size limits. JSON API bodies are small; photos come as multipart files.
-MAPA_MAX_JSON_BODY_BYTES = env.int("MAPA_MAX_JSON_BODY_BYTES", 64 * 1024, minimum=1024)
+MAPA_MAX_JSON_BODY_BYTES = env.integer("MAPA_MAX_JSON_BODY_BYTES", 64 * 1024, minimum=1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
-MAPA_PHOTO_MAX_BYTES = env.int("MAPA_PHOTO_MAX_BYTES", 10 * 1000 * 1000, minimum=100_000)
+MAPA_PHOTO_MAX_BYTES = env.integer("MAPA_PHOTO_MAX_BYTES", 10 * 1000 * 1000, minimum=100_000)
 MAPA_PHOTOS_PER_REPORT = 3
 
 REST_FRAMEWORK = {
@@ -152,10 +157,13 @@ REST_FRAMEWORK = {
 }
 
 # Map tiles. The pages must work without them (tests run with no tile server).
-MAPA_TILE_URL = env.str("MAPA_TILE_URL", default="https://tile.openstreetmap.org/{z}/{x}/{y}.png")
-MAPA_TILE_ATTRIBUTION = env.str(
+MAPA_TILE_URL = env.string(
+    "MAPA_TILE_URL", default="https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+)
+MAPA_TILE_ATTRIBUTION = env.string(
     "MAPA_TILE_ATTRIBUTION",
-    default='&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
+    default='&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> '
+    "contributors",
 )
 
 # Security headers; most matter only behind TLS in production.
@@ -165,8 +173,8 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 if IS_PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
-    SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365)
+    SECURE_SSL_REDIRECT = env.boolean("SECURE_SSL_REDIRECT", default=True)
+    SECURE_HSTS_SECONDS = env.integer("SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
     SESSION_COOKIE_SECURE = True
@@ -184,7 +192,7 @@ LOGGING = {
             "filters": ["redact"],
         }
     },
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "root": {"handlers": ["console"], "level": env.string("LOG_LEVEL", default="INFO")},
 }
 
 # GDAL 3.9+ can block network and file access while parsing spatial references;

@@ -63,7 +63,8 @@ def make_report(db: None) -> Callable[..., Report]:
         **extra: Any,
     ) -> Report:
         extra.setdefault("description", "Test report")
-        return report_create(category=Category.objects.get(code=code), location=point(lon, lat),
-                             **extra)
+        return report_create(
+            category=Category.objects.get(code=code), location=point(lon, lat), **extra
+        )
 
     return make

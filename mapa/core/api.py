@@ -46,8 +46,12 @@ def _refuse_oversized(parser_context: Mapping[str, Any] | None, limit: int) -> N
 class LimitedJSONParser(JSONParser):
     """JSON bodies up to MAPA_MAX_JSON_BODY_BYTES; anything bigger is a 413."""
 
-    def parse(self, stream: IO[Any], media_type: str | None = None,
-              parser_context: Mapping[str, Any] | None = None) -> Any:
+    def parse(
+        self,
+        stream: IO[Any],
+        media_type: str | None = None,
+        parser_context: Mapping[str, Any] | None = None,
+    ) -> Any:
         _refuse_oversized(parser_context, settings.MAPA_MAX_JSON_BODY_BYTES)
         return super().parse(stream, media_type, parser_context)
 
@@ -55,8 +59,12 @@ class LimitedJSONParser(JSONParser):
 class LimitedMultiPartParser(MultiPartParser):
     """Uploads up to one photo's size limit plus room for the form fields."""
 
-    def parse(self, stream: IO[Any], media_type: str | None = None,
-              parser_context: Mapping[str, Any] | None = None) -> Any:
+    def parse(
+        self,
+        stream: IO[Any],
+        media_type: str | None = None,
+        parser_context: Mapping[str, Any] | None = None,
+    ) -> Any:
         _refuse_oversized(parser_context, settings.MAPA_PHOTO_MAX_BYTES + 64 * 1024)
         return super().parse(stream, media_type, parser_context)
 
@@ -65,13 +73,16 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if isinstance(exc, RequestDataTooBig):
         exc = PayloadTooLarge()
     elif isinstance(exc, ParseError):
-        exc = ParseError(_("The request body is not valid JSON (%(error)s).")
-                         % {"error": exc.detail})
+        exc = ParseError(
+            _("The request body is not valid JSON (%(error)s).") % {"error": exc.detail}
+        )
     return drf_exception_handler(exc, context)
 
 
-def geojson_response(body: str, status_code: int = 200,
-                     headers: Mapping[str, str] | None = None) -> HttpResponse:
+def geojson_response(
+    body: str, status_code: int = 200, headers: Mapping[str, str] | None = None
+) -> HttpResponse:
     """Send JSON text that PostGIS built, as it is."""
-    return HttpResponse(body, status=status_code, headers=headers,
-                        content_type=f"{GEOJSON}; charset=utf-8")
+    return HttpResponse(
+        body, status=status_code, headers=headers, content_type=f"{GEOJSON}; charset=utf-8"
+    )

@@ -29,14 +29,17 @@ def point_from_lon_lat(lon: Any, lat: Any) -> Point:
         )
     if not -90 <= lat_f <= 90:
         raise CoordinateError(
-            _("Latitude %(value)s is out of range: it must be between -90 and 90. "
-              "Coordinates go in the order [longitude, latitude].") % {"value": lat}
+            _(
+                "Latitude %(value)s is out of range: it must be between -90 and 90. "
+                "Coordinates go in the order [longitude, latitude]."
+            )
+            % {"value": lat}
         )
     return Point(lon_f, lat_f, srid=WGS84)
 
 
 def point_from_geojson(value: Any) -> Point:
-    """A WGS84 Point from a GeoJSON Point object ``{"type": "Point", "coordinates": [lon, lat]}``."""
+    """A WGS84 Point from a GeoJSON Point: ``{"type": "Point", "coordinates": [lon, lat]}``."""
     if not isinstance(value, dict):
         raise CoordinateError(
             _('Must be a GeoJSON Point: {"type": "Point", "coordinates": [longitude, latitude]}.')

@@ -12,7 +12,7 @@ import re
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 # Polish and international phone numbers: 9+ digits, optionally grouped.
-PHONE = re.compile(r"(?<![\w.])\+?\d(?:[\s-]?\d){8,14}(?![\w.])")
+PHONE = re.compile(r"(?<![\w.-])\+?\d(?:[\s-]?\d){8,14}(?![\w.])")
 
 
 def redact(text: str) -> str:

@@ -6,7 +6,7 @@ from mapa.districts.models import City, District, RoutingRule, Unit
 
 
 class MapAdmin(GISModelAdmin):
-    gis_widget = LocalOSMWidget
+    gis_widget = LocalOSMWidget  # type: ignore[assignment]  # Django takes the class
 
 
 @admin.register(City)
@@ -24,7 +24,7 @@ class DistrictAdmin(MapAdmin):
 
 
 @admin.register(Unit)
-class UnitAdmin(admin.ModelAdmin):
+class UnitAdmin(admin.ModelAdmin[Unit]):
     list_display = ["code", "name", "parent", "email", "is_triage", "active"]
     list_filter = ["active", "is_triage", "parent"]
     search_fields = ["code", "name", "short_name"]
@@ -32,7 +32,7 @@ class UnitAdmin(admin.ModelAdmin):
 
 
 @admin.register(RoutingRule)
-class RoutingRuleAdmin(admin.ModelAdmin):
+class RoutingRuleAdmin(admin.ModelAdmin[RoutingRule]):
     list_display = ["category", "unit", "district_list", "active", "note"]
     list_filter = ["active", "category", "unit"]
     filter_horizontal = ["districts"]

@@ -27,8 +27,10 @@ class CityLoadResult:
 
     def lines(self) -> list[str]:
         out = [f"{name}: {summary.line()}" for name, summary in self.areas.items()]
-        out += [f"{name}: created {self.created[name]}, kept {self.kept[name]} as they are"
-                for name in self.created]
+        out += [
+            f"{name}: created {self.created[name]}, kept {self.kept[name]} as they are"
+            for name in self.created
+        ]
         return out
 
 
@@ -44,32 +46,50 @@ def load_city(folder: Path, *, stream: TextIO | None = None) -> CityLoadResult:
         city_spec = manifest["city"]
         result.areas["city"] = import_areas(
             folder / city_spec["source"],
-            AreaSpec(kind="city", name_field=city_spec.get("name_field", "name"),
-                     slug_field=city_spec.get("slug_field"), served=True,
-                     reference_prefix=city_spec["reference_prefix"],
-                     teryt_field=city_spec.get("teryt_field")),
-            commit=True, stream=stream,
+            AreaSpec(
+                kind="city",
+                name_field=city_spec.get("name_field", "name"),
+                slug_field=city_spec.get("slug_field"),
+                served=True,
+                reference_prefix=city_spec["reference_prefix"],
+                teryt_field=city_spec.get("teryt_field"),
+            ),
+            commit=True,
+            stream=stream,
         )
         city = City.objects.get(slug=city_spec["slug"])
         if "neighbours" in manifest:
             spec = manifest["neighbours"]
             result.areas["neighbours"] = import_areas(
                 folder / spec["source"],
-                AreaSpec(kind="city", name_field=spec.get("name_field", "name"),
-                         slug_field=spec.get("slug_field"), served=False,
-                         teryt_field=spec.get("teryt_field")),
-                commit=True, stream=stream,
+                AreaSpec(
+                    kind="city",
+                    name_field=spec.get("name_field", "name"),
+                    slug_field=spec.get("slug_field"),
+                    served=False,
+                    teryt_field=spec.get("teryt_field"),
+                ),
+                commit=True,
+                stream=stream,
             )
         spec = manifest["districts"]
         result.areas["districts"] = import_areas(
             folder / spec["source"],
-            AreaSpec(kind="district", city=city, name_field=spec.get("name_field", "name"),
-                     slug_field=spec.get("slug_field", "slug")),
-            commit=True, stream=stream,
+            AreaSpec(
+                kind="district",
+                city=city,
+                name_field=spec.get("name_field", "name"),
+                slug_field=spec.get("slug_field", "slug"),
+            ),
+            commit=True,
+            stream=stream,
         )
         _count(result, "units", load_units(_read_json(folder / manifest["units"])["units"]))
-        _count(result, "categories",
-               load_categories(_read_json(folder / manifest["categories"])["categories"]))
+        _count(
+            result,
+            "categories",
+            load_categories(_read_json(folder / manifest["categories"])["categories"]),
+        )
         _count(result, "rules", load_rules(_read_json(folder / manifest["rules"])["rules"]))
     return result
 
@@ -119,8 +139,7 @@ def load_rules(items: list[dict[str, Any]]) -> tuple[int, int]:
         existing = RoutingRule.objects.filter(category=category, unit=unit)
         if any(sorted(r.districts.values_list("pk", flat=True)) == wanted for r in existing):
             continue
-        rule = RoutingRule.objects.create(category=category, unit=unit,
-                                          note=item.get("note", ""))
+        rule = RoutingRule.objects.create(category=category, unit=unit, note=item.get("note", ""))
         rule.districts.set(districts)
         created += 1
     return created, len(items) - created

@@ -17,11 +17,12 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal, TextIO
+from typing import Literal, TextIO, cast
 
 from django.contrib.gis.gdal import DataSource, GDALException, OGRGeometry
 from django.contrib.gis.gdal.feature import Feature
-from django.contrib.gis.geos import GEOSGeometry, MultiPolygon, Polygon
+from django.contrib.gis.gdal.layer import Layer
+from django.contrib.gis.geos import GeometryCollection, GEOSGeometry, MultiPolygon, Polygon
 from django.db import transaction
 from django.utils.text import slugify
 
@@ -103,12 +104,16 @@ def import_areas(
     return summary
 
 
-def _features(layer: object) -> Iterator[Feature]:
-    yield from layer  # type: ignore[misc,attr-defined]
+def _features(layer: Layer) -> Iterator[Feature]:
+    yield from layer
 
 
 def _import_feature(
-    index: int, feature: Feature, spec: AreaSpec, repair: bool, seen: set[str],
+    index: int,
+    feature: Feature,
+    spec: AreaSpec,
+    repair: bool,
+    seen: set[str],
     summary: ImportSummary,
 ) -> None:
     name = _field(feature, spec.name_field)
@@ -122,7 +127,7 @@ def _import_feature(
         return
     seen.add(slug)
     try:
-        geometry = _multipolygon(feature.geom, label, repair, summary)
+        geometry = _multipolygon(_geometry(feature), label, repair, summary)
     except _Refused as refusal:
         summary.refused.append(str(refusal))
         return
@@ -134,8 +139,16 @@ class _Refused(Exception):
     pass
 
 
-def _multipolygon(ogr: OGRGeometry | None, label: str, repair: bool,
-                  summary: ImportSummary) -> MultiPolygon:
+def _geometry(feature: Feature) -> OGRGeometry | None:
+    try:
+        return feature.geom
+    except GDALException:  # a feature with a null geometry
+        return None
+
+
+def _multipolygon(
+    ogr: OGRGeometry | None, label: str, repair: bool, summary: ImportSummary
+) -> MultiPolygon:
     if ogr is None:
         raise _Refused(f"{label}: has no geometry")
     if ogr.srs is not None and ogr.srs.srid != WGS84:
@@ -152,7 +165,7 @@ def _multipolygon(ogr: OGRGeometry | None, label: str, repair: bool,
         reason = geos.valid_reason
         if not repair:
             raise _Refused(f"{label}: invalid geometry ({reason}); use --repair to fix it")
-        geos = _polygonal_part(geos.make_valid())
+        geos = _polygonal_part(geos.make_valid())  # type: ignore[attr-defined]
         if geos.empty:
             raise _Refused(f"{label}: invalid geometry ({reason}) with no polygon left to keep")
         summary.repaired.append(f"{label}: repaired ({reason})")
@@ -162,8 +175,8 @@ def _multipolygon(ogr: OGRGeometry | None, label: str, repair: bool,
 def _polygonal_part(geometry: GEOSGeometry) -> GEOSGeometry:
     if isinstance(geometry, Polygon | MultiPolygon):
         return geometry
-    polygons: list[Polygon] = []
-    for part in geometry:  # a GeometryCollection from MakeValid
+    polygons: list[GEOSGeometry] = []
+    for part in cast(GeometryCollection, geometry):  # MakeValid gives a collection
         if isinstance(part, Polygon):
             polygons.append(part)
         elif isinstance(part, MultiPolygon):
@@ -178,8 +191,7 @@ def _field(feature: Feature, name: str | None) -> str:
     return "" if value is None else str(value).strip()
 
 
-def _upsert(spec: AreaSpec, slug: str, name: str, geometry: MultiPolygon,
-            feature: Feature) -> str:
+def _upsert(spec: AreaSpec, slug: str, name: str, geometry: MultiPolygon, feature: Feature) -> str:
     if spec.kind == "district":
         return _save(District, slug, {"name": name, "city": spec.city}, "geometry", geometry)
     values = {
@@ -191,8 +203,13 @@ def _upsert(spec: AreaSpec, slug: str, name: str, geometry: MultiPolygon,
     return _save(City, slug, values, "boundary", geometry)
 
 
-def _save(model: type[District] | type[City], slug: str, values: dict[str, object],
-          geometry_field: str, geometry: MultiPolygon) -> str:
+def _save(
+    model: type[District] | type[City],
+    slug: str,
+    values: dict[str, object],
+    geometry_field: str,
+    geometry: MultiPolygon,
+) -> str:
     existing = model.objects.filter(slug=slug).first()
     if existing is None:
         model.objects.create(slug=slug, **values, **{geometry_field: geometry})

@@ -52,14 +52,19 @@ chosen AS (
     SELECT * FROM covering ORDER BY slug COLLATE "C" LIMIT 1
 )"""
 
-LOCATE_SQL = DISTRICT_CTES + """
+LOCATE_SQL = (
+    DISTRICT_CTES
+    + """
 SELECT chosen.id AS district_id, chosen.slug AS district_slug, chosen.name AS district_name,
        ARRAY(SELECT name FROM covering WHERE id <> chosen.id ORDER BY slug COLLATE "C")
            AS border_with
 FROM chosen
 """
+)
 
-ROUTE_SQL = DISTRICT_CTES + """,
+ROUTE_SQL = (
+    DISTRICT_CTES
+    + """,
 category AS (
     SELECT c.id, c.code, c.name_pl, c.name_en, c.default_unit_id
     FROM reports_category c WHERE c.id = %(category_id)s
@@ -121,6 +126,7 @@ JOIN districts_unit unit ON unit.id = COALESCE((SELECT id FROM office),
 LEFT JOIN districts_unit parent ON parent.id = unit.parent_id
     AND unit.id = (SELECT id FROM office)
 """
+)
 
 # Where is a point that no served district covers? Swapped coordinates are
 # tested only when the swap is itself a valid longitude/latitude.
@@ -152,8 +158,14 @@ SELECT
 class OutsideServiceArea(Exception):
     """The point lies in no served district. ``message`` says where it is, if known."""
 
-    def __init__(self, message: str, *, neighbour: str | None = None,
-                 swapped: bool = False, distance_m: float | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        neighbour: str | None = None,
+        swapped: bool = False,
+        distance_m: float | None = None,
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.neighbour = neighbour
@@ -206,9 +218,12 @@ def locate(point: Point) -> DistrictLocation:
     row = fetch_one(LOCATE_SQL, params)
     if row is None:
         raise _outside(params)
-    return DistrictLocation(district_id=row["district_id"], district_slug=row["district_slug"],
-                            district_name=row["district_name"],
-                            border_with=tuple(row["border_with"]))
+    return DistrictLocation(
+        district_id=row["district_id"],
+        district_slug=row["district_slug"],
+        district_name=row["district_name"],
+        border_with=tuple(row["border_with"]),
+    )
 
 
 def _params(point: Point) -> dict[str, Any]:
@@ -259,15 +274,20 @@ def _outside(params: dict[str, Any]) -> OutsideServiceArea:
     city = row.get("served_city") or _("the city")
     if row.get("neighbour"):
         return OutsideServiceArea(
-            _("This location is in %(place)s; %(city)s's services cannot act there. "
-              "Please report it to %(place)s.") % {"place": row["neighbour"], "city": city},
+            _(
+                "This location is in %(place)s; %(city)s's services cannot act there. "
+                "Please report it to %(place)s."
+            )
+            % {"place": row["neighbour"], "city": city},
             neighbour=row["neighbour"],
         )
     if row.get("swapped_into"):
         return OutsideServiceArea(
-            _("This location is outside %(city)s. Latitude and longitude look swapped: "
-              "coordinates go in the order [longitude, latitude], and [%(lat)s, %(lon)s] "
-              "would be in %(city)s.")
+            _(
+                "This location is outside %(city)s. Latitude and longitude look swapped: "
+                "coordinates go in the order [longitude, latitude], and [%(lat)s, %(lon)s] "
+                "would be in %(city)s."
+            )
             % {"city": row["swapped_into"], "lat": params["lat"], "lon": params["lon"]},
             swapped=True,
         )
@@ -275,8 +295,10 @@ def _outside(params: dict[str, Any]) -> OutsideServiceArea:
     if metres is None:
         return OutsideServiceArea(_("This location is outside the area Mapa serves."))
     return OutsideServiceArea(
-        _("This location is outside %(city)s, %(distance)s km from its boundary "
-          "(at sea or in another municipality); %(city)s's services cannot act there.")
+        _(
+            "This location is outside %(city)s, %(distance)s km from its boundary "
+            "(at sea or in another municipality); %(city)s's services cannot act there."
+        )
         % {"city": city, "distance": f"{metres / 1000:.1f}"},
         distance_m=float(metres),
     )
@@ -302,8 +324,10 @@ def explain(data: dict[str, Any], language: str | None = None) -> str:
         elif reason == "category_default":
             text = _("Sent to %(unit)s: it handles “%(category)s” in %(district)s.")
         else:
-            text = _("Sent to %(unit)s for triage: no unit is assigned to “%(category)s” "
-                     "in %(district)s, so the Contact Centre will pass it on.")
+            text = _(
+                "Sent to %(unit)s for triage: no unit is assigned to “%(category)s” "
+                "in %(district)s, so the Contact Centre will pass it on."
+            )
         parts = [text % values]
         if data.get("parent_unit_name"):
             parts.append(_("It is the office of %(parent)s that covers %(district)s.") % values)
@@ -311,10 +335,11 @@ def explain(data: dict[str, Any], language: str | None = None) -> str:
             parts.append(_("Rule note: %(note)s.") % values)
         if data.get("border_with"):
             parts.append(
-                _("The point lies on the border of %(district)s and %(others)s; "
-                  "by Mapa's border rule it belongs to the district first in alphabetical "
-                  "order of its identifier, %(district)s.")
-                % {"district": data["district_name"],
-                   "others": ", ".join(data["border_with"])}
+                _(
+                    "The point lies on the border of %(district)s and %(others)s; "
+                    "by Mapa's border rule it belongs to the district first in alphabetical "
+                    "order of its identifier, %(district)s."
+                )
+                % {"district": data["district_name"], "others": ", ".join(data["border_with"])}
             )
         return " ".join(parts)

@@ -4,26 +4,33 @@ from mapa.districts.admin import MapAdmin
 from mapa.reports.models import Category, CategoryAttribute, Report, ReportEvent
 
 
-class CategoryAttributeInline(admin.StackedInline):
+class CategoryAttributeInline(admin.StackedInline[CategoryAttribute, Category]):
     model = CategoryAttribute
     extra = 0
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(admin.ModelAdmin[Category]):
     list_display = ["code", "name_pl", "name_en", "default_unit", "group", "active", "order"]
     list_filter = ["active", "group", "default_unit"]
     search_fields = ["code", "name_pl", "name_en"]
     inlines = [CategoryAttributeInline]
 
 
-class ReportEventInline(admin.TabularInline):
+class ReportEventInline(admin.TabularInline[ReportEvent, Report]):
     model = ReportEvent
     extra = 0
     can_delete = False
-    fields = ["created_at", "kind", "from_status", "to_status", "to_unit", "public_note",
-              "internal_note", "actor"]
-    readonly_fields = fields
+    fields = readonly_fields = (
+        "created_at",
+        "kind",
+        "from_status",
+        "to_status",
+        "to_unit",
+        "public_note",
+        "internal_note",
+        "actor",
+    )
 
     def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
         return False
@@ -31,11 +38,19 @@ class ReportEventInline(admin.TabularInline):
 
 @admin.register(Report)
 class ReportAdmin(MapAdmin):
-    list_display = ["reference", "category", "status", "district", "unit", "channel",
-                    "created_at"]
+    list_display = ["reference", "category", "status", "district", "unit", "channel", "created_at"]
     list_filter = ["status", "category", "unit", "channel", "district"]
     search_fields = ["reference", "description", "address"]
     date_hierarchy = "created_at"
-    readonly_fields = ["reference", "status", "district", "unit", "routing_reason",
-                       "routing_explanation", "routing", "created_at", "updated_at"]
+    readonly_fields = [
+        "reference",
+        "status",
+        "district",
+        "unit",
+        "routing_reason",
+        "routing_explanation",
+        "routing",
+        "created_at",
+        "updated_at",
+    ]
     inlines = [ReportEventInline]

@@ -55,15 +55,17 @@ class ReportListCreateApi(APIView):
         filters = ReportFilter(request.query_params, queryset=Report.objects.all())
         if not filters.is_valid():
             raise ValidationError(filters.errors)
-        page = report_feature_page(filters.qs, limit=page_input["limit"],
-                                   after=page_input.get("cursor"))
+        page = report_feature_page(
+            filters.qs, limit=page_input["limit"], after=page_input.get("cursor")
+        )
         next_url = None
         if page.next_after is not None:
             params = request.query_params.copy()
             params["cursor"] = str(page.next_after)
             next_url = request.build_absolute_uri(f"{request.path}?{urlencode(params)}")
         body = (
-            '{"type":"FeatureCollection","features":' + page.features_json
+            '{"type":"FeatureCollection","features":'
+            + page.features_json
             + f',"numberReturned":{page.returned},"limit":{page_input["limit"]}'
             + f',"next":{json.dumps(next_url)}}}'
         )
@@ -92,8 +94,9 @@ class ReportListCreateApi(APIView):
             raise ValidationError({"attributes": exc.errors}) from None
         except PhotoNotAvailable as exc:
             raise ValidationError({"photos": [str(exc)]}) from None
-        return Response(_detail(report), status=status.HTTP_201_CREATED,
-                        content_type="application/geo+json")
+        return Response(
+            _detail(report), status=status.HTTP_201_CREATED, content_type="application/geo+json"
+        )
 
 
 class ReportDetailApi(APIView):
@@ -102,8 +105,7 @@ class ReportDetailApi(APIView):
     def get(self, request: Request, reference: str) -> Response:
         report = public_report(reference)
         if report is None:
-            raise NotFound(_("No report with reference %(reference)s.")
-                           % {"reference": reference})
+            raise NotFound(_("No report with reference %(reference)s.") % {"reference": reference})
         return Response(_detail(report), content_type="application/geo+json")
 
 
@@ -118,8 +120,7 @@ def _detail(report: Report) -> dict[str, Any]:
     }
     properties["history"] = public_history(report)
     properties["photos"] = [
-        {"url": p.image.url, "thumbnail_url": p.thumbnail.url, "width": p.width,
-         "height": p.height}
+        {"url": p.image.url, "thumbnail_url": p.thumbnail.url, "width": p.width, "height": p.height}
         for p in report.photos.all()
     ]
     return feature
@@ -214,17 +215,24 @@ class RoutingPreviewApi(APIView):
         try:
             if "category" not in data:
                 place = locate(data["point"])
-                return Response({
-                    "district": {"slug": place.district_slug, "name": place.district_name},
-                    "border_with": list(place.border_with),
-                })
+                return Response(
+                    {
+                        "district": {"slug": place.district_slug, "name": place.district_name},
+                        "border_with": list(place.border_with),
+                    }
+                )
             decision = route(category_id=data["category"].pk, point=data["point"])
         except OutsideServiceArea as exc:
             raise ValidationError({"location": [exc.message]}) from None
-        return Response({
-            "category": data["category"].code,
-            "district": {"slug": decision.district_slug, "name": decision.district_name},
-            "unit": {"code": decision.unit_code, "name": decision.unit_name},
-            "routing": {"reason": decision.reason, "explanation": decision.explanation(),
-                        "border_with": list(decision.border_with)},
-        })
+        return Response(
+            {
+                "category": data["category"].code,
+                "district": {"slug": decision.district_slug, "name": decision.district_name},
+                "unit": {"code": decision.unit_code, "name": decision.unit_name},
+                "routing": {
+                    "reason": decision.reason,
+                    "explanation": decision.explanation(),
+                    "border_with": list(decision.border_with),
+                },
+            }
+        )

@@ -31,8 +31,9 @@ def clean_attributes(category: Category, raw: Any) -> dict[str, Any]:
     questions = {a.code: a for a in category.attributes.all()}
     errors: dict[str, list[str]] = {}
     for code in raw.keys() - questions.keys():
-        errors[code] = [_("Category “%(category)s” has no such question.")
-                        % {"category": category.code}]
+        errors[code] = [
+            _("Category “%(category)s” has no such question.") % {"category": category.code}
+        ]
     cleaned: dict[str, Any] = {}
     for code, question in questions.items():
         value = raw.get(code)

@@ -24,7 +24,8 @@ def load_categories(items: list[dict[str, Any]]) -> tuple[int, int]:
             icon=item.get("icon", ""),
             order=order * 10,
             default_unit=Unit.objects.get(code=item["default_unit"])
-            if item.get("default_unit") else None,
+            if item.get("default_unit")
+            else None,
         )
         CategoryAttribute.objects.bulk_create(
             CategoryAttribute(category=category, order=position * 10, **attribute)

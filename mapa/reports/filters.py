@@ -35,7 +35,7 @@ def parse_bbox(raw: str) -> Polygon:
 
 
 class BboxField(forms.CharField):
-    def clean(self, value: str | None) -> Polygon | None:  # type: ignore[override]
+    def clean(self, value: str | None) -> Polygon | None:
         value = super().clean(value)
         return parse_bbox(value) if value else None
 
@@ -49,31 +49,34 @@ class BboxFilter(django_filters.Filter):
 
 
 class CodeListField(forms.CharField):
-    def clean(self, value: str | None) -> list[str]:  # type: ignore[override]
+    def clean(self, value: str | None) -> list[str]:
         value = super().clean(value)
         return [v.strip() for v in value.split(",") if v.strip()] if value else []
 
 
-class StatusFilter(django_filters.Filter):
-    """``status=new,accepted``; ``open`` stands for new, accepted and in progress."""
+class StatusListField(CodeListField):
+    """``new,accepted``; ``open`` stands for new, accepted and in progress."""
 
-    field_class = CodeListField
-
-    def filter(self, qs: QuerySet[Report], value: list[str]) -> QuerySet[Report]:
-        if not value:
-            return qs
-        wanted: set[str] = set()
-        for item in value:
+    def clean(self, value: str | None) -> list[str]:
+        wanted: list[str] = []
+        for item in super().clean(value):
             if item == "open":
-                wanted.update(OPEN_STATUSES)
+                wanted.extend(OPEN_STATUSES)
             elif item in ReportStatus.values:
-                wanted.add(item)
+                wanted.append(item)
             else:
                 raise forms.ValidationError(
                     _("Unknown status %(status)s; use %(choices)s or open.")
                     % {"status": item, "choices": ", ".join(ReportStatus.values)}
                 )
-        return qs.filter(status__in=wanted)
+        return wanted
+
+
+class StatusFilter(django_filters.Filter):
+    field_class = StatusListField
+
+    def filter(self, qs: QuerySet[Report], value: list[str]) -> QuerySet[Report]:
+        return qs.filter(status__in=value) if value else qs
 
 
 class CodesFilter(django_filters.Filter):

@@ -135,8 +135,10 @@ def open_reports_near_geojson(*, lon: float, lat: float, metres: float, limit: i
 
 def report_feature(report_id: int) -> dict[str, Any]:
     """One report as a public GeoJSON Feature (same properties as in lists)."""
-    sql = f"SELECT {FEATURE_SQL}::text AS feature FROM reports_report r {FEATURE_JOINS} " \
-          "WHERE r.id = %s"
+    sql = (
+        f"SELECT {FEATURE_SQL}::text AS feature FROM reports_report r {FEATURE_JOINS} "
+        "WHERE r.id = %s"
+    )
     row = fetch_one(sql, [*feature_params(), report_id])
     assert row is not None
     feature: dict[str, Any] = json.loads(row["feature"])

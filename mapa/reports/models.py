@@ -86,8 +86,10 @@ class CategoryAttribute(models.Model):
     )
     public = models.BooleanField(
         default=True,
-        help_text=_("Shown on public pages. Turn off for answers that identify people, "
-                    "such as a registration plate."),
+        help_text=_(
+            "Shown on public pages. Turn off for answers that identify people, "
+            "such as a registration plate."
+        ),
     )
     order = models.PositiveSmallIntegerField(default=100)
 
@@ -194,8 +196,10 @@ class Report(models.Model):
         verbose_name_plural = _("reports")
         ordering = ["-id"]
         indexes = [
-            GistIndex(Cast("location", models.PointField(geography=True, srid=WGS84)),
-                      name="report_location_geog_gist"),
+            GistIndex(
+                Cast("location", models.PointField(geography=True, srid=WGS84)),
+                name="report_location_geog_gist",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -221,8 +225,7 @@ class ReportPhoto(models.Model):
     report = models.ForeignKey(
         Report, null=True, blank=True, on_delete=models.CASCADE, related_name="photos"
     )
-    image = models.ImageField(upload_to=_photo_path, width_field="width",
-                              height_field="height")
+    image = models.ImageField(upload_to=_photo_path)
     thumbnail = models.ImageField(upload_to=_photo_path)
     width = models.PositiveIntegerField(default=0)
     height = models.PositiveIntegerField(default=0)
@@ -253,14 +256,17 @@ class ReportEvent(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )
-    actor_unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    actor_unit = models.ForeignKey(
+        Unit, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     from_status = models.CharField(max_length=12, choices=ReportStatus.choices, blank=True)
     to_status = models.CharField(max_length=12, choices=ReportStatus.choices, blank=True)
-    from_unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.SET_NULL,
-                                  related_name="+")
-    to_unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.SET_NULL,
-                                related_name="+")
+    from_unit = models.ForeignKey(
+        Unit, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    to_unit = models.ForeignKey(
+        Unit, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     public_note = models.TextField(blank=True, max_length=2000)
     internal_note = models.TextField(blank=True, max_length=2000)
 

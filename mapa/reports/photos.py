@@ -56,8 +56,9 @@ def clean_photo(upload: IO[bytes], *, size: int) -> CleanPhoto:
             image = ImageOps.exif_transpose(original)
             image.load()
     except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError):
-        raise PhotoError(_("This file is not a photo Mapa can read; "
-                           "send a JPEG, PNG or WebP photo.")) from None
+        raise PhotoError(
+            _("This file is not a photo Mapa can read; send a JPEG, PNG or WebP photo.")
+        ) from None
     image.thumbnail((LONG_SIDE, LONG_SIDE))
     return CleanPhoto(
         image=_encode(image, kind),

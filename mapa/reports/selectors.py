@@ -25,8 +25,9 @@ class FeaturePage:
     next_after: int | None  # pass as ``after`` to get the next page
 
 
-def report_feature_page(reports: QuerySet[Report], *, limit: int,
-                        after: int | None = None) -> FeaturePage:
+def report_feature_page(
+    reports: QuerySet[Report], *, limit: int, after: int | None = None
+) -> FeaturePage:
     """One page of ``reports`` as GeoJSON features, newest first (keyset paging on id)."""
     if after is not None:
         reports = reports.filter(id__lt=after)
@@ -40,8 +41,7 @@ def report_feature_page(reports: QuerySet[Report], *, limit: int,
     )
 
 
-def open_reports_near(point: Point, *, metres: float = 250,
-                      limit: int = NEARBY_LIMIT) -> str:
+def open_reports_near(point: Point, *, metres: float = 250, limit: int = NEARBY_LIMIT) -> str:
     """GeoJSON FeatureCollection of open reports within ``metres`` of ``point``, nearest first."""
     return open_reports_near_geojson(lon=point.x, lat=point.y, metres=metres, limit=limit)
 
@@ -65,17 +65,20 @@ def public_history(report: Report) -> list[dict[str, Any]]:
     for event in report.events.all():
         if event.kind == "comment" and not event.public_note:
             continue
-        history.append({
-            "at": event.created_at.isoformat(),
-            "kind": event.kind,
-            "kind_label": str(event.get_kind_display()),
-            "from_status": event.from_status or None,
-            "to_status": event.to_status or None,
-            "to_status_label": str(event.get_to_status_display()) if event.to_status else None,
-            "unit": event.to_unit.name if event.to_unit else
-                    (event.actor_unit.name if event.actor_unit else None),
-            "note": event.public_note,
-        })
+        history.append(
+            {
+                "at": event.created_at.isoformat(),
+                "kind": event.kind,
+                "kind_label": str(event.get_kind_display()),
+                "from_status": event.from_status or None,
+                "to_status": event.to_status or None,
+                "to_status_label": str(event.get_to_status_display()) if event.to_status else None,
+                "unit": event.to_unit.name
+                if event.to_unit
+                else (event.actor_unit.name if event.actor_unit else None),
+                "note": event.public_note,
+            }
+        )
     return history
 
 
@@ -86,12 +89,18 @@ def public_attributes(report: Report) -> list[dict[str, Any]]:
         if not question.public or question.code not in report.attributes:
             continue
         value = report.attributes[question.code]
-        names = {str(v["key"]): v.get("name_en" if _english() else "name_pl", v["key"])
-                 for v in question.values}
-        shown = [names.get(str(v), v) for v in value] if isinstance(value, list) \
+        names = {
+            str(v["key"]): v.get("name_en" if _english() else "name_pl", v["key"])
+            for v in question.values
+        }
+        shown = (
+            [names.get(str(v), v) for v in value]
+            if isinstance(value, list)
             else names.get(str(value), value)
-        answers.append({"code": question.code, "label": question.label, "value": value,
-                        "display": shown})
+        )
+        answers.append(
+            {"code": question.code, "label": question.label, "value": value, "display": shown}
+        )
     return answers
 
 

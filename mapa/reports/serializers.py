@@ -37,10 +37,11 @@ class GeoJSONPointField(serializers.Field):  # type: ignore[type-arg]
 class CategoryCodeField(serializers.CharField):
     """A category code → the active Category; unknown codes are named in the error."""
 
-    def to_internal_value(self, data: Any) -> Category:
+    def to_internal_value(self, data: Any) -> Category:  # type: ignore[override]
         code = super().to_internal_value(data)
-        category = None if len(code) > 40 else \
-            Category.objects.filter(code=code, active=True).first()
+        category = (
+            None if len(code) > 40 else Category.objects.filter(code=code, active=True).first()
+        )
         if category is None:
             raise serializers.ValidationError(
                 _("Unknown category “%(code)s”; see /api/categories/ for the list.")
@@ -53,18 +54,20 @@ class ReportCreateInput(serializers.Serializer):  # type: ignore[type-arg]
     category = CategoryCodeField()
     location = GeoJSONPointField()
     description = serializers.CharField(max_length=DESCRIPTION_MAX_LENGTH)
-    address = serializers.CharField(max_length=200, required=False, default="",
-                                    allow_blank=True)
+    address = serializers.CharField(max_length=200, required=False, default="", allow_blank=True)
     attributes = serializers.DictField(required=False, default=dict)
     channel = serializers.ChoiceField(choices=Channel.choices, default=Channel.WEB)
     name = serializers.CharField(max_length=100, required=False, default="", allow_blank=True)
     email = serializers.EmailField(required=False, default="", allow_blank=True)
-    phone = serializers.CharField(max_length=30, required=False, default="", allow_blank=True,
-                                  validators=[phone_validator])
-    location_source = serializers.ChoiceField(choices=LocationSource.choices,
-                                              default=LocationSource.PIN)
-    photos = serializers.ListField(child=serializers.UUIDField(), required=False, default=list,
-                                   max_length=3)
+    phone = serializers.CharField(
+        max_length=30, required=False, default="", allow_blank=True, validators=[phone_validator]
+    )
+    location_source = serializers.ChoiceField(
+        choices=LocationSource.choices, default=LocationSource.PIN
+    )
+    photos = serializers.ListField(
+        child=serializers.UUIDField(), required=False, default=list, max_length=3
+    )
 
     def validate_description(self, value: str) -> str:
         if not value.strip():
@@ -102,6 +105,7 @@ class PhotoInput(serializers.Serializer):  # type: ignore[type-arg]
 
 
 class PageInput(serializers.Serializer):  # type: ignore[type-arg]
-    limit = serializers.IntegerField(default=LIST_DEFAULT_LIMIT, min_value=1,
-                                     max_value=LIST_MAX_LIMIT)
+    limit = serializers.IntegerField(
+        default=LIST_DEFAULT_LIMIT, min_value=1, max_value=LIST_MAX_LIMIT
+    )
     cursor = serializers.IntegerField(required=False, min_value=1)

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import IO, Any
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.contrib.gis.geos import Point
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -63,7 +63,7 @@ def photo_upload(*, upload: IO[bytes], size: int) -> tuple[ReportPhoto, tuple[fl
     Raises ``PhotoError`` for files Mapa will not take.
     """
     clean = clean_photo(upload, size=size)
-    photo = ReportPhoto()
+    photo = ReportPhoto(width=clean.width, height=clean.height)
     photo.image.save(f"{photo.id}.{clean.extension}", ContentFile(clean.image), save=False)
     photo.thumbnail.save(f"{photo.id}-thumb.jpg", ContentFile(clean.thumbnail), save=False)
     photo.save()
@@ -81,8 +81,9 @@ def _attach_photos(report: Report, photo_ids: list[uuid.UUID]) -> None:
         report=report
     )
     if attached != len(set(photo_ids)):
-        raise PhotoNotAvailable(_("A photo was not found or belongs to another report; "
-                                  "please upload it again."))
+        raise PhotoNotAvailable(
+            _("A photo was not found or belongs to another report; please upload it again.")
+        )
 
 
 def report_create(
@@ -98,7 +99,7 @@ def report_create(
     reporter_phone: str = "",
     location_source: str = LocationSource.PIN,
     photo_ids: list[uuid.UUID] | None = None,
-    actor: AbstractBaseUser | None = None,
+    actor: User | None = None,
 ) -> Report:
     """Store a report at ``location`` (EPSG:4326) and route it, in one transaction.
 
@@ -144,7 +145,7 @@ def report_change_status(
     *,
     report: Report,
     status: str,
-    actor: AbstractBaseUser | None = None,
+    actor: User | None = None,
     actor_unit: Unit | None = None,
     public_note: str = "",
     internal_note: str = "",
@@ -155,8 +156,12 @@ def report_change_status(
         raise TransitionError("a report cannot duplicate itself")
     with transaction.atomic():
         locked = Report.objects.select_for_update().get(pk=report.pk)
-        check_transition(current=locked.status, target=status, public_note=public_note,
-                         has_duplicate_of=duplicate_of is not None)
+        check_transition(
+            current=locked.status,
+            target=status,
+            public_note=public_note,
+            has_duplicate_of=duplicate_of is not None,
+        )
         event = ReportEvent.objects.create(
             report=locked,
             kind=EventKind.STATUS,

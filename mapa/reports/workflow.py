@@ -34,8 +34,9 @@ def allowed_next(status: str) -> frozenset[str]:
     return TRANSITIONS.get(status, frozenset())
 
 
-def check_transition(*, current: str, target: str, public_note: str,
-                     has_duplicate_of: bool) -> None:
+def check_transition(
+    *, current: str, target: str, public_note: str, has_duplicate_of: bool
+) -> None:
     """Raise ``TransitionError`` unless ``current`` → ``target`` is allowed and complete."""
     if target not in S.values:
         raise TransitionError(f"unknown status {target!r}")

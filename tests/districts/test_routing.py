@@ -7,6 +7,7 @@ import re
 import pytest
 from django.contrib.gis.geos import Point
 from django.db import connection
+from django.utils import translation
 
 from mapa.core.sql import fetch_all, fetch_one
 from mapa.districts.models import District, RoutingRule, Unit
@@ -15,6 +16,14 @@ from mapa.reports.models import Category
 from tests.conftest import GDANSK_BAY, GDYNIA_CENTRE, NEPTUNE_FOUNTAIN, WRZESZCZ_GORNY, point
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Messages are checked in English here; Polish is checked in the API tests."""
+    with translation.override("en"):
+        yield
+
 
 SOPOT_CENTRE = (18.5640, 54.4440)
 
@@ -55,8 +64,9 @@ def test_every_district_has_exactly_one_municipal_police_office():
 
 def test_a_district_rule_beats_the_category_default():
     category = Category.objects.get(code="tree-greenery")
-    rule = RoutingRule.objects.create(category=category, unit=Unit.objects.get(code="wzk"),
-                                      note="storm damage season")
+    rule = RoutingRule.objects.create(
+        category=category, unit=Unit.objects.get(code="wzk"), note="storm damage season"
+    )
     rule.districts.set([District.objects.get(slug="srodmiescie")])
     inside = decide("tree-greenery", *NEPTUNE_FOUNTAIN)
     elsewhere = decide("tree-greenery", *WRZESZCZ_GORNY)
@@ -81,13 +91,15 @@ def test_the_most_specific_rule_wins():
     assert (two_districts.rule_id, two_districts.unit_code) == (wide.pk, "sm-srodmiescie")
     city_rule = decide("pothole", *WRZESZCZ_GORNY)
     assert (city_rule.rule_id, city_rule.reason, city_rule.unit_code) == (
-        citywide.pk, "city_rule", "gznk")
+        citywide.pk,
+        "city_rule",
+        "gznk",
+    )
 
 
 def test_inactive_rules_and_units_are_skipped():
     category = Category.objects.get(code="pothole")
-    RoutingRule.objects.create(category=category, unit=Unit.objects.get(code="gznk"),
-                               active=False)
+    RoutingRule.objects.create(category=category, unit=Unit.objects.get(code="gznk"), active=False)
     Unit.objects.filter(code="wzk").update(active=False)
     RoutingRule.objects.create(category=category, unit=Unit.objects.get(code="wzk"))
     assert decide("pothole", *NEPTUNE_FOUNTAIN).unit_code == "gzdiz"
@@ -151,7 +163,10 @@ def test_a_vertex_where_three_districts_meet_goes_to_the_first_slug():
         TRIPLE_VERTEX,
     )
     assert [row["slug"] for row in covering] == [
-        "oliwa", "przymorze-male", "zabianka-wejhera-jelitkowo-tysiaclecia"]
+        "oliwa",
+        "przymorze-male",
+        "zabianka-wejhera-jelitkowo-tysiaclecia",
+    ]
     decision = decide("pothole", *TRIPLE_VERTEX)
     assert decision.district_slug == "oliwa"
     assert decision.border_with == ("Przymorze Małe", "Żabianka-Wejhera-Jelitkowo-Tysiąclecia")
@@ -159,6 +174,7 @@ def test_a_vertex_where_three_districts_meet_goes_to_the_first_slug():
 
 
 # --- outside the city --------------------------------------------------------
+
 
 def test_sopot_is_named_and_refused():
     with pytest.raises(OutsideServiceArea) as refusal:
@@ -228,6 +244,7 @@ def test_the_routing_statement_finds_districts_through_the_gist_index():
         cursor.execute("SET LOCAL enable_seqscan = off")
         cursor.execute("EXPLAIN " + ROUTE_SQL, params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
-    assert re.search(r"Index Scan using districts_district_geometry_\w+ on districts_district",
-                     plan), plan
+    assert re.search(
+        r"Index Scan using districts_district_geometry_\w+ on districts_district", plan
+    ), plan
     assert "Seq Scan on districts_district" not in plan, plan

@@ -28,8 +28,9 @@ def body(**overrides):
 
 def post(api, data, **headers):
     raw = data if isinstance(data, str | bytes) else json.dumps(data)
-    return api.post(URL, raw, content_type=headers.pop("content_type", "application/json"),
-                    **headers)
+    return api.post(
+        URL, raw, content_type=headers.pop("content_type", "application/json"), **headers
+    )
 
 
 def refused(api, data, field, *, status=400, **headers):
@@ -44,8 +45,15 @@ def refused(api, data, field, *, status=400, **headers):
 
 
 def test_a_report_is_stored_routed_and_answered_as_a_geojson_feature(api):
-    response = post(api, body(email="jan.kowalski@example.com", phone="+48 600 100 200",
-                              name="Jan Kowalski", address="Długi Targ 1"))
+    response = post(
+        api,
+        body(
+            email="jan.kowalski@example.com",
+            phone="+48 600 100 200",
+            name="Jan Kowalski",
+            address="Długi Targ 1",
+        ),
+    )
     assert response.status_code == 201, response.content
     assert response["Content-Type"].startswith("application/geo+json")
     feature = response.json()
@@ -80,8 +88,14 @@ def test_references_are_sequential_and_unique(api):
 
 
 def test_category_attributes_are_checked_and_stored(api):
-    response = post(api, body(category="stray-animal", attributes={"animal": "dog"},
-                              location={"type": "Point", "coordinates": list(WRZESZCZ_GORNY)}))
+    response = post(
+        api,
+        body(
+            category="stray-animal",
+            attributes={"animal": "dog"},
+            location={"type": "Point", "coordinates": list(WRZESZCZ_GORNY)},
+        ),
+    )
     assert response.status_code == 201, response.content
     props = response.json()["properties"]
     assert props["unit"]["code"] == "sm-wrzeszcz"
@@ -106,14 +120,20 @@ def test_channel_is_recorded(api):
 
 # --- location ----------------------------------------------------------------
 
+
 @pytest.mark.parametrize(
     ("location", "message"),
     [
         (..., "required"),
         (None, "null"),
         ("18.65,54.35", "GeoJSON Point"),
-        ({"type": "Polygon", "coordinates": [[[18.6, 54.3], [18.7, 54.3], [18.6, 54.4],
-                                               [18.6, 54.3]]]}, "not Polygon"),
+        (
+            {
+                "type": "Polygon",
+                "coordinates": [[[18.6, 54.3], [18.7, 54.3], [18.6, 54.4], [18.6, 54.3]]],
+            },
+            "not Polygon",
+        ),
         ({"type": "LineString", "coordinates": [[18.6, 54.3], [18.7, 54.3]]}, "not LineString"),
         ({"coordinates": [18.65, 54.35]}, "GeoJSON Point"),
         ({"type": "Point"}, "[longitude, latitude]"),
@@ -126,8 +146,14 @@ def test_channel_is_recorded(api):
         ({"type": "Point", "coordinates": [18.65, -1e999]}, "finite"),
         ({"type": "Point", "coordinates": [181, 54.35]}, "Longitude 181 is out of range"),
         ({"type": "Point", "coordinates": [18.65, 90.5]}, "Latitude 90.5 is out of range"),
-        ({"type": "Point", "coordinates": [18.65, 54.35],
-          "crs": {"type": "name", "properties": {"name": "EPSG:2180"}}}, "EPSG:4326"),
+        (
+            {
+                "type": "Point",
+                "coordinates": [18.65, 54.35],
+                "crs": {"type": "name", "properties": {"name": "EPSG:2180"}},
+            },
+            "EPSG:4326",
+        ),
     ],
 )
 def test_bad_locations_are_refused_naming_the_location(api, location, message):
@@ -155,19 +181,25 @@ def test_nan_is_not_json_and_is_refused(api):
     ],
 )
 def test_points_outside_the_city_are_refused_saying_where_they_are(api, where, message):
-    errors = refused(api, body(location={"type": "Point", "coordinates": list(where)}),
-                     "location", HTTP_ACCEPT_LANGUAGE="en")
+    errors = refused(
+        api,
+        body(location={"type": "Point", "coordinates": list(where)}),
+        "location",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
     assert message in errors[0]
 
 
 def test_outside_message_is_in_polish_by_default(api):
-    errors = refused(api, body(location={"type": "Point", "coordinates": list(SOPOT_CENTRE)}),
-                     "location")
+    errors = refused(
+        api, body(location={"type": "Point", "coordinates": list(SOPOT_CENTRE)}), "location"
+    )
     assert "Sopot" in errors[0]
     assert "This location" not in errors[0]
 
 
 # --- other fields --------------------------------------------------------------
+
 
 @pytest.mark.parametrize(
     ("overrides", "field", "message"),
@@ -202,20 +234,28 @@ def test_a_missing_required_attribute_is_named(api):
 
 
 def test_a_wrong_attribute_value_and_an_unknown_attribute_are_named(api):
-    errors = refused(api, body(category="stray-animal",
-                               attributes={"animal": "dragon", "colour": "red"}),
-                     "attributes", HTTP_ACCEPT_LANGUAGE="en")
+    errors = refused(
+        api,
+        body(category="stray-animal", attributes={"animal": "dragon", "colour": "red"}),
+        "attributes",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
     assert set(errors) == {"animal", "colour"}
     assert "dog, cat, wild, other" in errors["animal"][0]
 
 
 def test_an_unknown_photo_id_is_refused_and_nothing_is_saved(api):
-    errors = refused(api, body(photos=["0b7e8d4c-7d7e-4a58-9d2c-0a3c3c1b2a10"]), "photos",
-                     HTTP_ACCEPT_LANGUAGE="en")
+    errors = refused(
+        api,
+        body(photos=["0b7e8d4c-7d7e-4a58-9d2c-0a3c3c1b2a10"]),
+        "photos",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
     assert "not found" in errors[0]
 
 
 # --- the request itself -----------------------------------------------------------
+
 
 def test_malformed_json_is_a_400(api):
     response = post(api, '{"category": "pothole", "location": ')
@@ -230,8 +270,9 @@ def test_a_json_array_is_refused(api):
     assert Report.objects.count() == 0
 
 
-@pytest.mark.parametrize("content_type", ["text/plain", "application/x-www-form-urlencoded",
-                                          "application/xml"])
+@pytest.mark.parametrize(
+    "content_type", ["text/plain", "application/x-www-form-urlencoded", "application/xml"]
+)
 def test_a_wrong_content_type_is_a_415(api, content_type):
     response = post(api, json.dumps(body()), content_type=content_type)
     assert response.status_code == 415

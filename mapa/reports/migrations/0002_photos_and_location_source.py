@@ -18,7 +18,7 @@ class Migration(migrations.Migration):
             name='ReportPhoto',
             fields=[
                 ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('image', models.ImageField(height_field='height', upload_to=mapa.reports.models._photo_path, width_field='width')),
+                ('image', models.ImageField(upload_to=mapa.reports.models._photo_path)),
                 ('thumbnail', models.ImageField(upload_to=mapa.reports.models._photo_path)),
                 ('width', models.PositiveIntegerField(default=0)),
                 ('height', models.PositiveIntegerField(default=0)),

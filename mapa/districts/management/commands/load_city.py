@@ -7,7 +7,7 @@ categories and rules are created only when missing (admin edits are kept).
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO, cast
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
@@ -23,7 +23,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, folder: Path, **options: Any) -> None:
         try:
-            result = load_city(folder, stream=self.stderr._out)
+            result = load_city(folder, stream=cast(TextIO, self.stderr))
         except (ManifestError, SourceUnreadable) as exc:
             raise CommandError(str(exc)) from exc
         for summary in result.areas.values():

@@ -1,0 +1,168 @@
+"""Photos: type and size checks, EXIF and GPS stripped (mapa/reports/photos.py)."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+
+from mapa.reports.models import Report, ReportPhoto
+
+pytestmark = pytest.mark.django_db
+
+# Neptune's Fountain, as a phone would write it: degrees, minutes, seconds.
+GPS = {1: "N", 2: (54.0, 20.0, 54.6), 3: "E", 4: (18.0, 39.0, 11.52)}
+
+
+def photo_bytes(fmt: str = "JPEG", size=(2400, 1800), gps: bool = True, mode="RGB") -> bytes:
+    image = Image.new(mode, size, "teal")
+    exif = Image.Exif()
+    exif[0x010F] = "PhoneMaker"  # Make
+    exif[0x9003] = "2026:11:29 10:00:00"  # DateTimeOriginal
+    if gps:
+        exif[0x8825] = GPS
+    buffer = io.BytesIO()
+    image.save(buffer, fmt, exif=exif.tobytes())
+    return buffer.getvalue()
+
+
+@pytest.fixture(autouse=True)
+def _media(tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path
+
+
+def upload(api, content: bytes, name="photo.jpg", **headers):
+    return api.post(
+        "/api/photos/", {"photo": SimpleUploadedFile(name, content)}, format="multipart", **headers
+    )
+
+
+def stored(photo_id: str) -> tuple[Image.Image, Image.Image]:
+    photo = ReportPhoto.objects.get(id=photo_id)
+    return Image.open(Path(photo.image.path)), Image.open(Path(photo.thumbnail.path))
+
+
+@pytest.mark.parametrize("fmt", ["JPEG", "PNG", "WEBP"])
+def test_photos_are_stored_resized_without_any_exif(api, fmt):
+    response = upload(api, photo_bytes(fmt), name=f"p.{fmt.lower()}")
+    assert response.status_code == 201, response.content
+    data = response.json()
+    image, thumbnail = stored(data["id"])
+    assert image.format == fmt
+    assert max(image.size) == 1600
+    assert max(thumbnail.size) == 320
+    for picture in (image, thumbnail):
+        assert dict(picture.getexif()) == {}
+        assert "exif" not in picture.info
+    raw = Path(ReportPhoto.objects.get(id=data["id"]).image.path).read_bytes()
+    assert b"PhoneMaker" not in raw
+
+
+def test_the_gps_position_is_offered_once_and_not_stored(api):
+    data = upload(api, photo_bytes()).json()
+    assert data["gps"] == pytest.approx({"lon": 18.6532, "lat": 54.3485}, abs=1e-4)
+    image, _ = stored(data["id"])
+    assert image.getexif().get_ifd(0x8825) == {}
+
+
+def test_a_photo_without_gps_has_none(api):
+    assert upload(api, photo_bytes(gps=False)).json()["gps"] is None
+
+
+def test_a_transparent_png_gets_a_white_thumbnail(api):
+    data = upload(api, photo_bytes("PNG", mode="RGBA", gps=False), name="p.png").json()
+    _, thumbnail = stored(data["id"])
+    assert thumbnail.format == "JPEG"
+
+
+@pytest.mark.parametrize(
+    ("content", "name"),
+    [
+        (b"%PDF-1.4 not a photo", "scan.pdf"),
+        (b"GIF89a" + b"\x00" * 100, "anim.gif"),
+        (b"", "empty.jpg"),
+        (b"\xff\xd8\xff\xe0 truncated jpeg", "broken.jpg"),
+    ],
+)
+def test_other_files_are_refused_clearly(api, content, name):
+    response = upload(api, content, name=name, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 400
+    assert "photo" in response.json()
+    assert ReportPhoto.objects.count() == 0
+
+
+def test_a_gif_is_named_as_the_wrong_type(api):
+    gif = io.BytesIO()
+    Image.new("RGB", (10, 10)).save(gif, "GIF")
+    response = upload(api, gif.getvalue(), name="a.gif", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.json() == {"photo": ["Send a JPEG, PNG or WebP photo."]}
+
+
+def test_too_large_a_photo_is_refused(api, settings):
+    settings.MAPA_PHOTO_MAX_BYTES = 100_000
+    content = photo_bytes(size=(1200, 900)) + b"\x00" * 200_000
+    response = upload(api, content, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 413
+    assert ReportPhoto.objects.count() == 0
+
+
+def test_photos_attach_to_a_report_and_show_publicly(api):
+    photo_id = upload(api, photo_bytes()).json()["id"]
+    response = api.post(
+        "/api/reports/",
+        json.dumps(
+            {
+                "category": "pothole",
+                "description": "Dziura",
+                "location": {"type": "Point", "coordinates": [18.6532, 54.3485]},
+                "photos": [photo_id],
+            }
+        ),
+        content_type="application/json",
+    )
+    assert response.status_code == 201, response.content
+    props = response.json()["properties"]
+    assert props["thumbnail_url"].startswith("/media/photos/")
+    assert props["photos"][0]["url"] == props["photo_url"]
+    assert ReportPhoto.objects.get(id=photo_id).report == Report.objects.get()
+    listed = api.get("/api/reports/").json()["features"][0]["properties"]
+    assert listed["thumbnail_url"] == props["thumbnail_url"]
+    # A photo belongs to one report only.
+    again = api.post(
+        "/api/reports/",
+        json.dumps(
+            {
+                "category": "pothole",
+                "description": "Dziura",
+                "location": {"type": "Point", "coordinates": [18.6532, 54.3485]},
+                "photos": [photo_id],
+            }
+        ),
+        content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert again.status_code == 400
+    assert "photos" in again.json()
+    assert Report.objects.count() == 1
+
+
+def test_at_most_three_photos(api):
+    ids = [upload(api, photo_bytes(size=(100, 100))).json()["id"] for _ in range(4)]
+    response = api.post(
+        "/api/reports/",
+        json.dumps(
+            {
+                "category": "pothole",
+                "description": "Dziura",
+                "location": {"type": "Point", "coordinates": [18.6532, 54.3485]},
+                "photos": ids,
+            }
+        ),
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert "photos" in response.json()
