@@ -47,10 +47,8 @@ json_build_object(
                        THEN left(r.description, {SUMMARY_CHARS - 1}) || '…'
                        ELSE r.description END,
         'address', r.address,
-        'photo_url', (SELECT %s || p.image FROM reports_reportphoto p
-                      WHERE p.report_id = r.id ORDER BY p.created_at, p.id LIMIT 1),
-        'thumbnail_url', (SELECT %s || p.thumbnail FROM reports_reportphoto p
-                          WHERE p.report_id = r.id ORDER BY p.created_at, p.id LIMIT 1),
+        'photo_url', %s || photo.image,
+        'thumbnail_url', %s || photo.thumbnail,
         'created_at', r.created_at,
         'updated_at', r.updated_at
     )
@@ -60,7 +58,26 @@ FEATURE_JOINS = """
 JOIN reports_category c ON c.id = r.category_id
 JOIN districts_unit u ON u.id = r.unit_id
 LEFT JOIN districts_district d ON d.id = r.district_id
+LEFT JOIN LATERAL (
+    SELECT p.image, p.thumbnail FROM reports_reportphoto p
+    WHERE p.report_id = r.id ORDER BY p.created_at, p.id LIMIT 1
+) photo ON TRUE
 """
+
+# The report columns FEATURE_SQL reads: a page of reports selects just these.
+FEATURE_COLUMNS = (
+    "id",
+    "reference",
+    "location",
+    "status",
+    "description",
+    "address",
+    "created_at",
+    "updated_at",
+    "category_id",
+    "unit_id",
+    "district_id",
+)
 
 
 def feature_params() -> list[Any]:
@@ -70,19 +87,18 @@ def feature_params() -> list[Any]:
     return [json.dumps(labels), english, settings.MEDIA_URL, settings.MEDIA_URL]
 
 
-def page_of_features(ids_sql: str, ids_params: list[Any], limit: int) -> dict[str, Any]:
-    """Features for the report ids that ``ids_sql`` selects (newest first).
+def page_of_features(page_sql: str, page_params: list[Any], limit: int) -> dict[str, Any]:
+    """Features for the reports that ``page_sql`` selects (newest first).
 
-    ``ids_sql`` must return at most ``limit + 1`` ids; the extra one only tells
-    whether another page exists. Returns the features as JSON text, how many,
-    and the id to continue after.
+    ``page_sql`` selects FEATURE_COLUMNS of at most ``limit + 1`` reports; the
+    extra one only tells whether another page exists. Returns the features as
+    JSON text, how many, and the id to continue after.
     """
     sql = f"""
-    WITH page AS ({ids_sql}),
-    shown AS (SELECT id FROM page ORDER BY id DESC LIMIT %s),
+    WITH page AS ({page_sql}),
     features AS (
         SELECT r.id, {FEATURE_SQL} AS feature
-        FROM shown JOIN reports_report r ON r.id = shown.id
+        FROM (SELECT * FROM page ORDER BY id DESC LIMIT %s) r
         {FEATURE_JOINS}
     )
     SELECT
@@ -92,7 +108,7 @@ def page_of_features(ids_sql: str, ids_params: list[Any], limit: int) -> dict[st
         (SELECT count(*) FROM page) > %s AS has_more,
         (SELECT min(id) FROM features) AS last_id
     """
-    row = fetch_one(sql, [*ids_params, limit, *feature_params(), limit])
+    row = fetch_one(sql, [*page_params, *feature_params(), limit, limit])
     assert row is not None  # an aggregate always returns a row
     return row
 

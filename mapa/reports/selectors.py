@@ -9,7 +9,7 @@ from django.contrib.gis.geos import Point
 from django.db.models import Prefetch, QuerySet
 
 from mapa.districts.routing import explain
-from mapa.reports.geojson import open_reports_near_geojson, page_of_features
+from mapa.reports.geojson import FEATURE_COLUMNS, open_reports_near_geojson, page_of_features
 from mapa.reports.models import Report, ReportEvent
 
 LIST_DEFAULT_LIMIT = 200
@@ -31,8 +31,8 @@ def report_feature_page(
     """One page of ``reports`` as GeoJSON features, newest first (keyset paging on id)."""
     if after is not None:
         reports = reports.filter(id__lt=after)
-    ids = reports.order_by("-id").values("id")[: limit + 1]
-    sql, params = ids.query.sql_with_params()
+    page = reports.order_by("-id").values(*FEATURE_COLUMNS)[: limit + 1]
+    sql, params = page.query.sql_with_params()
     row = page_of_features(sql, list(params), limit)
     return FeaturePage(
         features_json=row["features"],
