@@ -70,6 +70,18 @@ def photo_upload(*, upload: IO[bytes], size: int) -> tuple[ReportPhoto, tuple[fl
     return photo, clean.gps
 
 
+def photos_purge_unattached(*, older_than: datetime) -> int:
+    """Delete photos (files included) never attached to a report, uploaded before ``older_than``."""
+    stale = ReportPhoto.objects.filter(report__isnull=True, created_at__lt=older_than)
+    count = 0
+    for photo in stale:  # files live on disk, one per photo: no bulk path for them
+        photo.image.delete(save=False)
+        photo.thumbnail.delete(save=False)
+        photo.delete()
+        count += 1
+    return count
+
+
 def _attach_photos(report: Report, photo_ids: list[uuid.UUID]) -> None:
     if not photo_ids:
         return

@@ -166,3 +166,23 @@ def test_at_most_three_photos(api):
     )
     assert response.status_code == 400
     assert "photos" in response.json()
+
+
+def test_unattached_photos_are_purged_after_a_day(api):
+    from datetime import timedelta
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    old = upload(api, photo_bytes(size=(50, 50))).json()["id"]
+    fresh = upload(api, photo_bytes(size=(50, 50))).json()["id"]
+    ReportPhoto.objects.filter(id=old).update(created_at=timezone.now() - timedelta(days=2))
+    path = Path(ReportPhoto.objects.get(id=old).image.path)
+    assert path.exists()
+    out = io.StringIO()
+    call_command("purge_photos", stdout=out)
+    assert "Deleted 1" in out.getvalue()
+    assert list(ReportPhoto.objects.values_list("id", flat=True)) == [
+        ReportPhoto.objects.get(id=fresh).id
+    ]
+    assert not path.exists()
