@@ -33,8 +33,9 @@ class Env:
         return name in self.source
 
     def string(self, name: str, default: str | None = None) -> str:
+        """A text value; an empty one counts as unset (``SECRET_KEY=`` is no key)."""
         value = self.source.get(name)
-        if value is None:
+        if not value:
             if default is None:
                 raise ImproperlyConfigured(f"{name} must be set")
             return default

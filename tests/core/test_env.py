@@ -97,6 +97,7 @@ def django_check(env: dict[str, str], *args: str) -> subprocess.CompletedProcess
         ({"DEBUG": "true"}, "DEBUG must be off in production"),
         ({"SECRET_KEY": "short"}, "SECRET_KEY must be a unique random value"),
         ({"SECRET_KEY": None}, "SECRET_KEY must be set"),
+        ({"SECRET_KEY": ""}, "SECRET_KEY must be set"),
         ({"ALLOWED_HOSTS": ""}, "ALLOWED_HOSTS must list"),
         ({"ALLOWED_HOSTS": None}, "ALLOWED_HOSTS must list"),
         ({"DATABASE_URL": None}, "DATABASE_URL must be set"),
