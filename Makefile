@@ -89,9 +89,12 @@ pytest: python
 bench: system-run setup
 	$(MANAGE) bench
 
+# requirements.lock: everything (make run/test); requirements-prod.lock: the container.
 lock: python
 	$(VENV)/bin/pip-compile --quiet --extra dev --strip-extras --generate-hashes \
 	    --allow-unsafe -o requirements.lock pyproject.toml
+	$(VENV)/bin/pip-compile --quiet --strip-extras --generate-hashes \
+	    --allow-unsafe -o requirements-prod.lock pyproject.toml
 
 clean:
 	rm -rf $(VENV) frontend/node_modules frontend/dist var
