@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import EmptyResultSet
 from django.db.models import (
     Case,
     Exists,
@@ -22,6 +23,7 @@ from mapa.places.text import PART_SEPARATOR, query_words
 
 SEARCH_DEFAULT_LIMIT = 10
 SEARCH_MAX_LIMIT = 50
+EMPTY_COLLECTION = '{"type": "FeatureCollection", "features": []}'
 
 
 def places_matching(query: str, *, limit: int = SEARCH_DEFAULT_LIMIT) -> QuerySet[Place]:
@@ -70,5 +72,8 @@ def _leading_digits(field: str) -> Func:
 def places_geojson(query: str, *, limit: int = SEARCH_DEFAULT_LIMIT) -> str:
     """The places matching ``query`` as a GeoJSON FeatureCollection, best first."""
     ids = places_matching(query, limit=limit).values("id")
-    sql, params = ids.query.sql_with_params()
+    try:
+        sql, params = ids.query.sql_with_params()
+    except EmptyResultSet:  # a query with no words: Django knows the answer without asking
+        return EMPTY_COLLECTION
     return features_for_ids(sql, list(params))
