@@ -69,7 +69,7 @@ def feature(name: str, coordinates: Any, geometry_type: str = "Point") -> dict[s
 
 def ogr2ogr(*args: str) -> None:
     assert shutil.which("ogr2ogr"), "ogr2ogr (Debian's gdal-bin) is needed by these tests"
-    subprocess.run(["ogr2ogr", *args], check=True, capture_output=True)  # noqa: S603,S607
+    subprocess.run(["ogr2ogr", *args], check=True, capture_output=True)
 
 
 # --- GeoJSON ---------------------------------------------------------------
