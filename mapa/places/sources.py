@@ -86,7 +86,7 @@ def read_ogr(
         ogr_layer = DataSource(str(path))[layer]
     except (GDALException, IndexError) as exc:
         raise SourceUnreadable(f"cannot read {path}: {exc}") from exc
-    fallback = SpatialReference(srid)
+    fallback = _srs(srid)
     rows = (
         _ogr_row(number, feature, fields, fallback, swap_xy)
         for number, feature in enumerate(_features(ogr_layer), start=1)
@@ -153,7 +153,7 @@ def read_csv(
         )
     return Source(
         total=total,
-        rows=_csv_rows(path, fields, dialect, x_field, y_field, SpatialReference(srid), swap_xy),
+        rows=_csv_rows(path, fields, dialect, x_field, y_field, _srs(srid), swap_xy),
     )
 
 
@@ -192,6 +192,13 @@ def _coordinate(raw: str | None) -> float:
     if not math.isfinite(value):
         raise ValueError(f"coordinate {text!r} is not a finite number")
     return value
+
+
+def _srs(srid: int) -> SpatialReference:
+    try:
+        return SpatialReference(srid)
+    except GDALException:
+        raise SourceUnreadable(f"EPSG:{srid} is not a coordinate system GDAL knows") from None
 
 
 def _values(fields: FieldMap, read: Callable[[str], str]) -> dict[str, str]:

@@ -332,3 +332,16 @@ def test_gml_that_writes_northing_first_under_a_bare_epsg_code_needs_swap_xy(
     assert "created 4, updated 0, unchanged 0, refused 0" in out
     piwna = Place.objects.get(external_id="culture_institutions:1")
     assert metres_from(piwna, *address_features[0]["geometry"]["coordinates"]) < 0.01
+
+
+def test_an_unknown_crs_is_a_command_error(tmp_path):
+    source = write_csv(tmp_path / "crs.csv", [["name", "x", "y"], ["X", "1", "2"]])
+    with pytest.raises(CommandError, match="EPSG:99999 is not a coordinate system"):
+        run(source, "--srid", "99999")
+
+
+def test_an_empty_csv_is_a_command_error(tmp_path):
+    source = tmp_path / "empty.csv"
+    source.write_text("", "utf-8")
+    with pytest.raises(CommandError, match="cannot read"):
+        run(source)
