@@ -8,6 +8,7 @@ import re
 from collections.abc import Iterator
 
 import pytest
+from django.core.management import call_command
 from PIL import Image
 
 from mapa.places.models import Place
@@ -317,3 +318,33 @@ def test_the_form_works_without_javascript(browser, live_url, cleanup):
         assert report.district.slug == "wrzeszcz-gorny"
     finally:
         context.close()
+
+
+@pytest.fixture
+def demo_reports(cleanup, places) -> None:
+    """The demonstration reports `make run` shows (deleted after the test)."""
+    call_command("load_demo_reports", verbosity=0)
+
+
+@pytest.mark.parametrize(
+    ("size", "name"),
+    [((1366, 860), "map-with-submitted-report.png"), ((390, 844), "map-mobile.png")],
+)
+def test_screenshot_of_the_map_with_a_submitted_report(web, demo_reports, size, name):
+    """Saves test-artifacts/<name>: the map with demo reports and one just sent."""
+    from playwright.sync_api import expect
+
+    page = web.page
+    page.set_viewport_size({"width": size[0], "height": size[1]})
+    web.open("/")
+    web.click_map(18.6555, 54.3497)  # Długi Targ, by the Green Gate
+    expect_text(page.locator("#location-status"), "Śródmieście")
+    page.locator("#category-overflowing-bin").check()
+    page.locator("#id_description").fill("Przepełniony kosz przy Zielonej Bramie, śmieci na bruku.")
+    expect(page.locator("#nearby-list li").first).to_be_visible()
+    page.locator("#submit-button").click()
+    expect(page.locator("#result")).to_be_visible()
+    expect(page.locator(".leaflet-popup-content")).to_be_visible()
+    page.wait_for_timeout(600)  # markers settle, the new pin's drop animation ends
+    page.evaluate("window.scrollTo(0, 0)")
+    web.screenshot(name)
