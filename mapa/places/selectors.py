@@ -39,8 +39,8 @@ def places_matching(query: str, *, limit: int = SEARCH_DEFAULT_LIMIT) -> QuerySe
         return Place.objects.none()
     phrase = " ".join(words)
     matches = Q()
-    for word in words:  # normalized words are [a-z0-9]+: nothing to escape in a regex
-        matches &= Q(search__regex=rf"(^|[ {PART_SEPARATOR}]){word}")
+    for word in words:  # normalized words are [a-z0-9]+: nothing for LIKE to escape
+        matches &= Q(search__contains=f" {word}")
     shown_earlier = Place.objects.filter(
         label=OuterRef("label"), district=OuterRef("district"), pk__lt=OuterRef("pk")
     )
@@ -50,10 +50,7 @@ def places_matching(query: str, *, limit: int = SEARCH_DEFAULT_LIMIT) -> QuerySe
         .select_related("district")
         .annotate(
             rank=Case(
-                When(
-                    Q(search__startswith=phrase) | Q(search__contains=f"{PART_SEPARATOR}{phrase}"),
-                    then=Value(0),
-                ),
+                When(Q(search__contains=f"{PART_SEPARATOR} {phrase}"), then=Value(0)),
                 When(Q(search__contains=f" {phrase}"), then=Value(1)),
                 default=Value(2),
             ),

@@ -40,7 +40,7 @@ def test_an_edit_recomputes_label_search_and_district(admin_client, address_feat
     assert response.status_code == 302, response.content
     piwna.refresh_from_db()
     assert piwna.label == "Piwna 29 — Gdańska Galeria Miejska 1"
-    assert piwna.search == "piwna 29|gdanska galeria miejska 1|80 831"
+    assert piwna.search == "| piwna 29 | gdanska galeria miejska 1 | 80 831 "
     assert piwna.district is not None
     assert piwna.district.slug == "wrzeszcz-gorny"
     assert [p.pk for p in places_matching("80-831")] == [piwna.pk]
