@@ -29,7 +29,6 @@ from django.contrib.gis.gdal import (
 )
 from django.contrib.gis.gdal.feature import Feature
 from django.contrib.gis.gdal.geometries import Point as OGRPoint
-from django.contrib.gis.gdal.layer import Layer
 
 from mapa.districts.models import WGS84
 
@@ -89,13 +88,9 @@ def read_ogr(
     fallback = _srs(srid)
     rows = (
         _ogr_row(number, feature, fields, fallback, swap_xy)
-        for number, feature in enumerate(_features(ogr_layer), start=1)
+        for number, feature in enumerate(ogr_layer, start=1)
     )
     return Source(total=len(ogr_layer), rows=rows)
-
-
-def _features(layer: Layer) -> Iterator[Feature]:
-    yield from layer
 
 
 def _ogr_row(
@@ -106,6 +101,8 @@ def _ogr_row(
         geometry = feature.geom
     except GDALException:
         return SourceRow(number, values, problem="has no geometry")
+    if geometry.empty:
+        return SourceRow(number, values, problem="has an empty geometry")
     point = _single_point(geometry)
     if point is None:
         return SourceRow(
@@ -118,9 +115,7 @@ def _single_point(geometry: OGRGeometry) -> OGRPoint | None:
     """The geometry's point: a Point, or a MultiPoint of one point; None for anything else."""
     if geometry.geom_name == "MULTIPOINT" and geometry.geom_count == 1:
         geometry = geometry[0]  # type: ignore[index]  # OGR collections are indexable
-    if not isinstance(geometry, OGRPoint) or geometry.empty:
-        return None
-    return geometry
+    return geometry if isinstance(geometry, OGRPoint) else None
 
 
 def _feature_value(feature: Feature, name: str) -> str:

@@ -345,3 +345,20 @@ def test_an_empty_csv_is_a_command_error(tmp_path):
     source.write_text("", "utf-8")
     with pytest.raises(CommandError, match="cannot read"):
         run(source)
+
+
+def test_an_empty_point_and_a_multipoint(tmp_path, address_features):
+    piwna = address_features[0]["geometry"]["coordinates"]
+    source = write_geojson(
+        tmp_path / "multi.geojson",
+        [
+            feature("Pusty", [], "Point"),
+            feature("Jeden", [piwna], "MultiPoint"),
+            feature("Dwa", [piwna, address_features[1]["geometry"]["coordinates"]], "MultiPoint"),
+        ],
+    )
+    out, _ = run(source, "--commit")
+    assert "multi: created 1, updated 0, unchanged 0, refused 2" in out
+    assert "refused row 1 ('Pusty'): has no geometry" in out  # GDAL reads [] as none
+    assert "refused row 3 ('Dwa'): geometry is MULTIPOINT, expected a point" in out
+    assert Place.objects.get(dataset="multi").name == "Jeden"
