@@ -27,13 +27,15 @@ from mapa.places.sources import SourceRow
 from mapa.places.text import normalize, place_label, search_text
 
 BATCH_SIZE = 500
-# Source values (by meaning) and the Place fields that store them.
+# Text a row brings or makes (by meaning) and the Place field that stores it.
 TEXT_FIELDS = {
     "name": "name",
     "street": "street",
     "housenumber": "housenumber",
     "postcode": "postcode",
     "id": "external_id",
+    "label": "label",
+    "search text": "search",
 }
 
 # The district that takes a point: same rule as mapa.districts.routing
@@ -173,7 +175,7 @@ def import_places(
 ) -> ImportSummary:
     """Create or update the places in ``rows`` under ``dataset``; ``source`` is attribution.
 
-    Without ``kind``, a row with a name is a named place and one without an address.
+    Without ``kind``, a row with a name is a named place, one without a name an address.
     """
     summary = ImportSummary()
     progress = Progress(total, title, stream)
@@ -200,16 +202,27 @@ def _candidate(
     row: SourceRow, kind: PlaceKind | None, seen: dict[str, int], summary: ImportSummary
 ) -> Candidate | None:
     values = row.values
-    label = place_label(
-        street=values["street"], housenumber=values["housenumber"], name=values["name"]
-    )
-    described = f"row {row.number}" + (f" ({label!r})" if label else "")
-    problem = row.problem or _text_problem(values, label)
+    text = {
+        **values,
+        "label": place_label(
+            street=values["street"], housenumber=values["housenumber"], name=values["name"]
+        ),
+        "search text": search_text(
+            street=values["street"],
+            housenumber=values["housenumber"],
+            name=values["name"],
+            postcode=values["postcode"],
+        ),
+    }
+    label = text["label"]
     external_id = values["id"] or _content_key(values)
+    problem = row.problem or _text_problem(text)
     if not problem and external_id in seen:
         problem = f"has the same identifier ({external_id}) as row {seen[external_id]}"
     if problem:
-        summary.refused.append(f"{described}: {problem}")
+        summary.refused.append(
+            f"row {row.number}" + (f" ({label!r})" if label else "") + f": {problem}"
+        )
         return None
     seen[external_id] = row.number
     return Candidate(
@@ -217,21 +230,16 @@ def _candidate(
         external_id=external_id,
         kind=kind or (PlaceKind.POI if values["name"] else PlaceKind.ADDRESS),
         label=label,
-        search=search_text(
-            street=values["street"],
-            housenumber=values["housenumber"],
-            name=values["name"],
-            postcode=values["postcode"],
-        ),
+        search=text["search text"],
     )
 
 
-def _text_problem(values: dict[str, str], label: str) -> str:
-    if not label:
+def _text_problem(text: dict[str, str]) -> str:
+    if not text["label"]:
         return "has no name, street or house number"
     for key, field_name in TEXT_FIELDS.items():
         limit = _max_length(field_name)
-        if len(values[key]) > limit:
+        if len(text[key]) > limit:
             return f"its {key} is longer than {limit} characters"
     return ""
 

@@ -362,3 +362,23 @@ def test_an_empty_point_and_a_multipoint(tmp_path, address_features):
     assert "refused row 1 ('Pusty'): has no geometry" in out  # GDAL reads [] as none
     assert "refused row 3 ('Dwa'): geometry is MULTIPOINT, expected a point" in out
     assert Place.objects.get(dataset="multi").name == "Jeden"
+
+
+def test_text_too_long_to_store_is_refused_by_row(tmp_path, address_features):
+    lon, lat = address_features[0]["geometry"]["coordinates"]
+    source = write_csv(
+        tmp_path / "long.csv",
+        [
+            ["id", "name", "street", "housenumber", "lon", "lat"],
+            ["1", "N" * 301, "Piwna", "1", lon, lat],
+            ["2", "N" * 300, "S" * 200, "1" * 40, lon, lat],  # each fits; the label does not
+            ["x" * 121, "Galeria", "Piwna", "1", lon, lat],
+            ["4", "N" * 300, "Piwna", "27/29", lon, lat],
+        ],
+        delimiter=",",
+    )
+    out, _ = run(source, "--id-field", "id", "--commit")
+    assert "long: created 1, updated 0, unchanged 0, refused 3" in out
+    assert "its name is longer than 300 characters" in out
+    assert "its label is longer than 520 characters" in out
+    assert "its id is longer than 120 characters" in out
