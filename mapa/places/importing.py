@@ -237,6 +237,8 @@ def _candidate(
 def _text_problem(text: dict[str, str]) -> str:
     if not text["label"]:
         return "has no name, street or house number"
+    if any("\x00" in value for value in text.values()):
+        return "contains a NUL character"
     for key, field_name in TEXT_FIELDS.items():
         limit = _max_length(field_name)
         if len(text[key]) > limit:

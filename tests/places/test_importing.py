@@ -374,11 +374,13 @@ def test_text_too_long_to_store_is_refused_by_row(tmp_path, address_features):
             ["2", "N" * 300, "S" * 200, "1" * 40, lon, lat],  # each fits; the label does not
             ["x" * 121, "Galeria", "Piwna", "1", lon, lat],
             ["4", "N" * 300, "Piwna", "27/29", lon, lat],
+            ["5", "Gale\x00ria", "Piwna", "1", lon, lat],
         ],
         delimiter=",",
     )
     out, _ = run(source, "--id-field", "id", "--commit")
-    assert "long: created 1, updated 0, unchanged 0, refused 3" in out
+    assert "long: created 1, updated 0, unchanged 0, refused 4" in out
+    assert "contains a NUL character" in out
     assert "its name is longer than 300 characters" in out
     assert "its label is longer than 520 characters" in out
     assert "its id is longer than 120 characters" in out
