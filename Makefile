@@ -32,7 +32,7 @@ help:
 	@echo "make bench  measure the main queries against psql's own time"
 	@echo "make lock   re-resolve requirements.lock from pyproject.toml"
 
-run: system-run setup
+run: system-run setup demo
 	@echo "Mapa is at http://$(HOST):$(PORT)/ (admin: $(MANAGE) createsuperuser)"
 	$(MANAGE) runserver $(HOST):$(PORT)
 
@@ -75,6 +75,11 @@ db:
 
 data: db
 	@$(MANAGE) load_city $(CITY)
+	@$(MANAGE) load_places
+
+# Demonstration reports for `make run` (not for tests); does nothing if they exist.
+demo: data
+	@$(MANAGE) load_demo_reports
 
 lint: python
 	$(VENV)/bin/ruff check .

@@ -1,6 +1,7 @@
 // The resident's map page: open reports on the map, and the report form beside it.
 import { createMap, addDistricts } from "./map/base.js";
 import { ReportLayer } from "./map/reports.js";
+import { addLegend } from "./map/legend.js";
 import { LocationPicker } from "./form/location.js";
 import { PlaceSearch } from "./form/place-search.js";
 import { NearbyList } from "./form/nearby.js";
@@ -28,6 +29,7 @@ function start() {
   const map = createMap(mapElement);
   mapElement.setAttribute("role", "region");
   mapElement.setAttribute("aria-label", t("Map. Arrow keys move it, plus and minus zoom; Enter puts your report's pin in the middle."));
+  addLegend(map, categories);
   const reports = new ReportLayer(map, { sprite, categories, status: document.getElementById("map-status") });
   addDistricts(map, { fit: true }).catch(() => {}).finally(() => reports.load());
 

@@ -9,10 +9,10 @@ if (element) {
   const lon = Number(element.dataset.lon);
   element.dataset.center = `${lon},${lat}`;
   element.dataset.zoom = "16";
-  const map = createMap(element, { scrollWheelZoom: false, keyboard: false });
-  // The map is a picture here (role=img with a label); its controls stay out of the tab order.
-  for (const control of element.querySelectorAll("a, [tabindex]")) control.setAttribute("tabindex", "-1");
-  element.removeAttribute("tabindex");
+  const map = createMap(element, { scrollWheelZoom: false, keyboard: false, zoomControl: false });
+  // The map only illustrates the place written under it (it is aria-hidden): its links
+  // stay out of the tab order.
+  for (const link of element.querySelectorAll("a")) link.setAttribute("tabindex", "-1");
   addDistricts(map, { labels: false }).catch(() => {});
   L.marker([lat, lon], {
     icon: pinIcon(element.dataset.icons, { icon: element.dataset.icon, group: element.dataset.group }),

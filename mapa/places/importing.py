@@ -27,13 +27,15 @@ from mapa.places.sources import SourceRow
 from mapa.places.text import normalize, place_label, search_text
 
 BATCH_SIZE = 500
-# Source values (by meaning) and the Place fields that store them.
+# Text a row brings or makes (by meaning) and the Place field that stores it.
 TEXT_FIELDS = {
     "name": "name",
     "street": "street",
     "housenumber": "housenumber",
     "postcode": "postcode",
     "id": "external_id",
+    "label": "label",
+    "search text": "search",
 }
 
 # The district that takes a point: same rule as mapa.districts.routing
@@ -45,55 +47,29 @@ DISTRICT_OF_POINT_SQL = """
     ORDER BY d.slug COLLATE "C" LIMIT 1
 """
 
-COLUMNS = (
-    "row_number",
-    "external_id",
-    "kind",
-    "name",
-    "street",
-    "housenumber",
-    "postcode",
-    "label",
-    "search",
-    "lon",
-    "lat",
-    "swapped_lon",
-    "swapped_lat",
-)
-TYPES = (
-    "int",
-    "text",
-    "text",
-    "text",
-    "text",
-    "text",
-    "text",
-    "text",
-    "text",
-    "float8",
-    "float8",
-    "float8",
-    "float8",
-)
-VALUES = (
-    "kind",
-    "name",
-    "street",
-    "housenumber",
-    "postcode",
-    "label",
-    "search",
-    "location",
-    "district_id",
-    "source",
-)
+# One row per candidate place, passed as parallel arrays (one per column).
+COLUMNS = {
+    "row_number": "int",
+    "external_id": "text",
+    "kind": "text",
+    "name": "text",
+    "street": "text",
+    "housenumber": "text",
+    "postcode": "text",
+    "label": "text",
+    "search": "text",
+    "lon": "float8",
+    "lat": "float8",
+    "swapped_lon": "float8",
+    "swapped_lat": "float8",
+}
+_ARRAYS = ", ".join(f"%({name})s::{kind}[]" for name, kind in COLUMNS.items())
 
+# Only rows whose values differ are updated, so "unchanged" is exact: the
+# upsert returns nothing for them. ``xmax = 0`` tells an insert from an update.
 UPSERT_SQL = f"""
 WITH input AS (
-    SELECT * FROM unnest({
-    ", ".join(f"%({c})s::{t}[]" for c, t in zip(COLUMNS, TYPES, strict=True))
-})
-        AS t({", ".join(COLUMNS)})
+    SELECT * FROM unnest({_ARRAYS}) AS t({", ".join(COLUMNS)})
 ),
 located AS (
     SELECT input.*, ST_SetSRID(ST_MakePoint(lon, lat), 4326) AS location
@@ -106,18 +82,26 @@ served AS (
                   WHERE c.served AND ST_Covers(c.boundary, located.location))
 ),
 saved AS (
-    INSERT INTO places_place (dataset, external_id, {", ".join(VALUES)})
-    SELECT %(dataset)s, external_id, kind, name, street, housenumber, postcode, label,
-           search, location, district_id, %(source)s
+    INSERT INTO places_place AS p (dataset, external_id, kind, name, street, housenumber,
+                                   postcode, label, search, location, district_id, source)
+    SELECT %(dataset)s, external_id, kind, name, street, housenumber,
+           postcode, label, search, location, district_id, %(source)s
     FROM served
     ON CONFLICT (dataset, external_id) DO UPDATE
-    SET {", ".join(f"{c} = EXCLUDED.{c}" for c in VALUES)}
-    WHERE ({", ".join(f"places_place.{c}" for c in VALUES)})
-          IS DISTINCT FROM ({", ".join(f"EXCLUDED.{c}" for c in VALUES)})
-    RETURNING external_id, xmax = 0 AS inserted
+    SET kind = EXCLUDED.kind, name = EXCLUDED.name, street = EXCLUDED.street,
+        housenumber = EXCLUDED.housenumber, postcode = EXCLUDED.postcode,
+        label = EXCLUDED.label, search = EXCLUDED.search, location = EXCLUDED.location,
+        district_id = EXCLUDED.district_id, source = EXCLUDED.source
+    WHERE (p.kind, p.name, p.street, p.housenumber, p.postcode, p.label, p.search,
+           p.location, p.district_id, p.source)
+          IS DISTINCT FROM
+          (EXCLUDED.kind, EXCLUDED.name, EXCLUDED.street, EXCLUDED.housenumber,
+           EXCLUDED.postcode, EXCLUDED.label, EXCLUDED.search, EXCLUDED.location,
+           EXCLUDED.district_id, EXCLUDED.source)
+    RETURNING p.external_id, p.xmax = 0 AS inserted
 )
-SELECT located.row_number, located.external_id,
-       served.external_id IS NOT NULL AS is_served,
+SELECT located.row_number,
+       served.row_number IS NOT NULL AS is_served,
        saved.inserted,
        (SELECT c.name FROM districts_city c
          WHERE NOT c.served AND ST_Covers(c.boundary, located.location)
@@ -126,7 +110,7 @@ SELECT located.row_number, located.external_id,
          WHERE c.served AND located.swapped_lon IS NOT NULL
            AND ST_Covers(c.boundary,
                          ST_SetSRID(ST_MakePoint(located.swapped_lon, located.swapped_lat), 4326))
-         LIMIT 1) AS swapped_into
+         ORDER BY c.slug LIMIT 1) AS swapped_into
 FROM located
 LEFT JOIN served ON served.row_number = located.row_number
 LEFT JOIN saved ON saved.external_id = located.external_id
@@ -160,6 +144,23 @@ class Candidate:
     def described(self) -> str:
         return f"row {self.row.number} ({self.label!r})"
 
+    def columns(self) -> dict[str, Any]:
+        """This candidate's values for UPSERT_SQL's input columns."""
+        row = self.row
+        swapped_lon, swapped_lat = row.swapped or (None, None)
+        return {
+            "row_number": row.number,
+            "external_id": self.external_id,
+            "kind": self.kind,
+            **{key: row.values[key] for key in ("name", "street", "housenumber", "postcode")},
+            "label": self.label,
+            "search": self.search,
+            "lon": row.lon,
+            "lat": row.lat,
+            "swapped_lon": swapped_lon,
+            "swapped_lat": swapped_lat,
+        }
+
 
 def import_places(
     rows: Iterable[SourceRow],
@@ -174,7 +175,7 @@ def import_places(
 ) -> ImportSummary:
     """Create or update the places in ``rows`` under ``dataset``; ``source`` is attribution.
 
-    Without ``kind``, a row with a name is a named place and one without an address.
+    Without ``kind``, a row with a name is a named place, one without a name an address.
     """
     summary = ImportSummary()
     progress = Progress(total, title, stream)
@@ -201,16 +202,27 @@ def _candidate(
     row: SourceRow, kind: PlaceKind | None, seen: dict[str, int], summary: ImportSummary
 ) -> Candidate | None:
     values = row.values
-    label = place_label(
-        street=values["street"], housenumber=values["housenumber"], name=values["name"]
-    )
-    described = f"row {row.number}" + (f" ({label!r})" if label else "")
-    problem = row.problem or _text_problem(values, label)
+    text = {
+        **values,
+        "label": place_label(
+            street=values["street"], housenumber=values["housenumber"], name=values["name"]
+        ),
+        "search text": search_text(
+            street=values["street"],
+            housenumber=values["housenumber"],
+            name=values["name"],
+            postcode=values["postcode"],
+        ),
+    }
+    label = text["label"]
     external_id = values["id"] or _content_key(values)
+    problem = row.problem or _text_problem(text)
     if not problem and external_id in seen:
         problem = f"has the same identifier ({external_id}) as row {seen[external_id]}"
     if problem:
-        summary.refused.append(f"{described}: {problem}")
+        summary.refused.append(
+            f"row {row.number}" + (f" ({label!r})" if label else "") + f": {problem}"
+        )
         return None
     seen[external_id] = row.number
     return Candidate(
@@ -218,21 +230,18 @@ def _candidate(
         external_id=external_id,
         kind=kind or (PlaceKind.POI if values["name"] else PlaceKind.ADDRESS),
         label=label,
-        search=search_text(
-            street=values["street"],
-            housenumber=values["housenumber"],
-            name=values["name"],
-            postcode=values["postcode"],
-        ),
+        search=text["search text"],
     )
 
 
-def _text_problem(values: dict[str, str], label: str) -> str:
-    if not label:
+def _text_problem(text: dict[str, str]) -> str:
+    if not text["label"]:
         return "has no name, street or house number"
+    if any("\x00" in value for value in text.values()):
+        return "contains a NUL character"
     for key, field_name in TEXT_FIELDS.items():
         limit = _max_length(field_name)
-        if len(values[key]) > limit:
+        if len(text[key]) > limit:
             return f"its {key} is longer than {limit} characters"
     return ""
 
@@ -252,30 +261,8 @@ def _content_key(values: dict[str, str]) -> str:
 
 
 def _save_batch(batch: list[Candidate], dataset: str, source: str, summary: ImportSummary) -> None:
-    params: dict[str, Any] = {name: [] for name in COLUMNS}
-    for candidate in batch:
-        row = candidate.row
-        swapped = row.swapped or (None, None)
-        for name, value in zip(
-            COLUMNS,
-            (
-                row.number,
-                candidate.external_id,
-                candidate.kind,
-                row.values["name"],
-                row.values["street"],
-                row.values["housenumber"],
-                row.values["postcode"],
-                candidate.label,
-                candidate.search,
-                row.lon,
-                row.lat,
-                swapped[0],
-                swapped[1],
-            ),
-            strict=True,
-        ):
-            params[name].append(value)
+    rows = [candidate.columns() for candidate in batch]
+    params = {name: [row[name] for row in rows] for name in COLUMNS}
     by_number = {candidate.row.number: candidate for candidate in batch}
     for result in fetch_all(UPSERT_SQL, {**params, "dataset": dataset, "source": source}):
         candidate = by_number[result["row_number"]]

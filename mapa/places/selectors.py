@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import EmptyResultSet
 from django.db.models import (
     Case,
     Exists,
@@ -22,6 +23,7 @@ from mapa.places.text import PART_SEPARATOR, query_words
 
 SEARCH_DEFAULT_LIMIT = 10
 SEARCH_MAX_LIMIT = 50
+EMPTY_COLLECTION = '{"type": "FeatureCollection", "features": []}'
 
 
 def places_matching(query: str, *, limit: int = SEARCH_DEFAULT_LIMIT) -> QuerySet[Place]:
@@ -37,8 +39,8 @@ def places_matching(query: str, *, limit: int = SEARCH_DEFAULT_LIMIT) -> QuerySe
         return Place.objects.none()
     phrase = " ".join(words)
     matches = Q()
-    for word in words:  # normalized words are [a-z0-9]+: nothing to escape in a regex
-        matches &= Q(search__regex=rf"(^|[ {PART_SEPARATOR}]){word}")
+    for word in words:  # normalized words are [a-z0-9]+: nothing for LIKE to escape
+        matches &= Q(search__contains=f" {word}")
     shown_earlier = Place.objects.filter(
         label=OuterRef("label"), district=OuterRef("district"), pk__lt=OuterRef("pk")
     )
@@ -48,10 +50,7 @@ def places_matching(query: str, *, limit: int = SEARCH_DEFAULT_LIMIT) -> QuerySe
         .select_related("district")
         .annotate(
             rank=Case(
-                When(
-                    Q(search__startswith=phrase) | Q(search__contains=f"{PART_SEPARATOR}{phrase}"),
-                    then=Value(0),
-                ),
+                When(Q(search__contains=f"{PART_SEPARATOR} {phrase}"), then=Value(0)),
                 When(Q(search__contains=f" {phrase}"), then=Value(1)),
                 default=Value(2),
             ),
@@ -70,5 +69,8 @@ def _leading_digits(field: str) -> Func:
 def places_geojson(query: str, *, limit: int = SEARCH_DEFAULT_LIMIT) -> str:
     """The places matching ``query`` as a GeoJSON FeatureCollection, best first."""
     ids = places_matching(query, limit=limit).values("id")
-    sql, params = ids.query.sql_with_params()
+    try:
+        sql, params = ids.query.sql_with_params()
+    except EmptyResultSet:  # a query with no words: Django knows the answer without asking
+        return EMPTY_COLLECTION
     return features_for_ids(sql, list(params))

@@ -29,7 +29,6 @@ from django.contrib.gis.gdal import (
 )
 from django.contrib.gis.gdal.feature import Feature
 from django.contrib.gis.gdal.geometries import Point as OGRPoint
-from django.contrib.gis.gdal.layer import Layer
 
 from mapa.districts.models import WGS84
 
@@ -86,16 +85,12 @@ def read_ogr(
         ogr_layer = DataSource(str(path))[layer]
     except (GDALException, IndexError) as exc:
         raise SourceUnreadable(f"cannot read {path}: {exc}") from exc
-    fallback = SpatialReference(srid)
+    fallback = _srs(srid)
     rows = (
         _ogr_row(number, feature, fields, fallback, swap_xy)
-        for number, feature in enumerate(_features(ogr_layer), start=1)
+        for number, feature in enumerate(ogr_layer, start=1)
     )
     return Source(total=len(ogr_layer), rows=rows)
-
-
-def _features(layer: Layer) -> Iterator[Feature]:
-    yield from layer
 
 
 def _ogr_row(
@@ -106,6 +101,8 @@ def _ogr_row(
         geometry = feature.geom
     except GDALException:
         return SourceRow(number, values, problem="has no geometry")
+    if geometry.empty:
+        return SourceRow(number, values, problem="has an empty geometry")
     point = _single_point(geometry)
     if point is None:
         return SourceRow(
@@ -118,9 +115,7 @@ def _single_point(geometry: OGRGeometry) -> OGRPoint | None:
     """The geometry's point: a Point, or a MultiPoint of one point; None for anything else."""
     if geometry.geom_name == "MULTIPOINT" and geometry.geom_count == 1:
         geometry = geometry[0]  # type: ignore[index]  # OGR collections are indexable
-    if not isinstance(geometry, OGRPoint) or geometry.empty:
-        return None
-    return geometry
+    return geometry if isinstance(geometry, OGRPoint) else None
 
 
 def _feature_value(feature: Feature, name: str) -> str:
@@ -153,7 +148,7 @@ def read_csv(
         )
     return Source(
         total=total,
-        rows=_csv_rows(path, fields, dialect, x_field, y_field, SpatialReference(srid), swap_xy),
+        rows=_csv_rows(path, fields, dialect, x_field, y_field, _srs(srid), swap_xy),
     )
 
 
@@ -192,6 +187,13 @@ def _coordinate(raw: str | None) -> float:
     if not math.isfinite(value):
         raise ValueError(f"coordinate {text!r} is not a finite number")
     return value
+
+
+def _srs(srid: int) -> SpatialReference:
+    try:
+        return SpatialReference(srid)
+    except GDALException:
+        raise SourceUnreadable(f"EPSG:{srid} is not a coordinate system GDAL knows") from None
 
 
 def _values(fields: FieldMap, read: Callable[[str], str]) -> dict[str, str]:

@@ -18,8 +18,8 @@ import unicodedata
 _UNDECOMPOSED = str.maketrans({"ł": "l", "Ł": "l", "ß": "ss", "ø": "o", "Ø": "o", "đ": "d"})
 _NOT_WORD = re.compile(r"[^a-z0-9]+")
 
-# Separates the parts of the search column (street and number | name | postcode),
-# so that "begins with" can be asked of each part. ``normalize`` never outputs it.
+# Opens each part of the search column (street and number, name, postcode) so
+# that "begins with" can be asked of each part. ``normalize`` never outputs it.
 PART_SEPARATOR = "|"
 
 
@@ -36,10 +36,14 @@ def query_words(query: str) -> list[str]:
 
 
 def search_text(*, street: str, housenumber: str, name: str, postcode: str) -> str:
-    """The stored search column: ``"piwna 27 29|gdanska galeria miejska 1|80 831"``."""
-    return PART_SEPARATOR.join(
-        normalize(part) for part in (f"{street} {housenumber}", name, postcode)
-    )
+    """The stored search column: ``"| piwna 27 29 | gdanska galeria miejska 1 | 80 831 "``.
+
+    Every word follows a space and every part follows ``"| "``, so plain LIKE
+    patterns (no regular expressions) ask "a word begins with" (``'% word%'``)
+    and "a part begins with" (``'%| words%'``).
+    """
+    parts = (f"{street} {housenumber}", name, postcode)
+    return "".join(f"{PART_SEPARATOR} {normalize(part)} " for part in parts)
 
 
 def place_label(*, street: str, housenumber: str, name: str) -> str:

@@ -16,8 +16,8 @@ def places(db: None) -> None:
     load_places()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def address_features() -> list[dict[str, Any]]:
-    """The features of the addresses file, as written there."""
+    """The features of the addresses file, as written there (a fresh copy per test)."""
     features: list[dict[str, Any]] = json.loads(GDANSK_ADDRESSES.read_text("utf-8"))["features"]
     return features

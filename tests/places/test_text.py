@@ -30,12 +30,11 @@ def test_query_words_are_the_normalized_words():
 
 
 def test_search_text_keeps_the_parts_apart():
-    assert (
-        search_text(
-            street="Piwna", housenumber="27/29", name="Gdańska Galeria Miejska 1", postcode="80-831"
-        )
-        == "piwna 27 29|gdanska galeria miejska 1|80 831"
+    text = search_text(
+        street="Piwna", housenumber="27/29", name="Gdańska Galeria Miejska 1", postcode="80-831"
     )
+    assert text == "| piwna 27 29 | gdanska galeria miejska 1 | 80 831 "
+    assert search_text(street="", housenumber="", name="Oliwa", postcode="") == "|  | oliwa |  "
 
 
 @pytest.mark.parametrize(

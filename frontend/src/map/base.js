@@ -75,7 +75,7 @@ export async function addDistricts(map, { labels = true, fit = false } = {}) {
   const layer = L.geoJSON(collection, { interactive: false, style }).addTo(map);
   layer.bringToBack();
   map.on("tilesunavailable", () => layer.setStyle(style));
-  if (fit && collection.features.length) map.fitBounds(layer.getBounds(), { padding: [12, 12] });
+  if (fit && collection.features.length) map.fitBounds(layer.getBounds(), { padding: [12, 12], animate: false });
   if (labels) labelDistricts(map, collection);
   return layer;
 }

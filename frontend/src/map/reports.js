@@ -100,6 +100,8 @@ export class ReportLayer {
     if (existing) this.cluster.removeLayer(existing);
     const marker = this.marker(feature, { isNew: true });
     this.cluster.addLayer(marker);
+    // Close enough to see the pin among its neighbours, far enough to see the district around.
+    this.map.setView(marker.getLatLng(), 15, { animate: false });
     this.cluster.zoomToShowLayer(marker, () => marker.openPopup());
     return marker;
   }

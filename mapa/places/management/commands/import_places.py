@@ -2,13 +2,21 @@
 
 Dry run unless --commit. Examples:
 
-    # PRG address points as GML (EPSG:2180; GDAL reads the axis order from srsName)
-    manage.py import_places PRG_PunktyAdresowe_2261011.gml --dataset prg-2261011 \\
-        --id-field lokalnyId --street-field ulica --housenumber-field numerPorzadkowy \\
-        --postcode-field kodPocztowy --source "PRG, GUGiK" --commit
+    # PRG address points, GML of the 2012 model (prg-ad:PRG_PunktAdresowy), EPSG:2180
+    # with northing first under urn:ogc:def:crs:EPSG::2180; GDAL reads that order right.
+    manage.py import_places PRG_PunktyAdresowe_2261011.xml --layer PRG_PunktAdresowy \\
+        --dataset prg-2261011 --id-field lokalnyId --street-field ulica \\
+        --housenumber-field numerPorzadkowy --postcode-field kodPocztowy \\
+        --source "PRG, GUGiK" --commit
     # a CSV export in EPSG:2180
-    manage.py import_places adresy.csv --format csv --srid 2180 --x-field x --y-field y \\
+    manage.py import_places adresy.csv --srid 2180 --x-field x --y-field y \\
         --street-field ulica --housenumber-field numer --commit
+
+The 2021 PRG model (prgad:AD_PunktAdresowy) links streets by xlink:href instead of
+naming them, so GDAL sees no street name: convert it to CSV first (e.g. with
+prg_convert) or use the 2012-model package. Points outside every served city are
+refused by row; when swapping x and y would put them inside, the refusal says so
+(--swap-xy).
 """
 
 from __future__ import annotations
