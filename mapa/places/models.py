@@ -29,7 +29,9 @@ class Place(models.Model):
     """An address point, a named place (with its address if known) or a district."""
 
     dataset = models.SlugField(
-        max_length=60, help_text=_("The collection the place comes from, e.g. prg-2261011.")
+        max_length=60,
+        db_index=False,  # the natural key's unique index starts with it
+        help_text=_("The collection the place comes from, e.g. prg-2261011."),
     )
     external_id = models.CharField(
         max_length=120, help_text=_("The place's identifier within its dataset.")

@@ -111,10 +111,10 @@ DEMOS: tuple[Demo, ...] = (
     ),
     Demo(
         "city_hall_offices:3",
-        "snow-ice",
-        "Oblodzony chodnik przed wejściem, nie posypany.",
+        "street-furniture",
+        "Uszkodzony stojak na rowery przed wejściem, rowery się przewracają.",
         31,
-        (Step(RESOLVED, 0.5, "Chodnik posypany."),),
+        (Step(ACCEPTED, 1), Step(RESOLVED, 6, "Stojak naprawiony.")),
         channel=Channel.PHONE,
     ),
     Demo(
@@ -137,7 +137,7 @@ DEMOS: tuple[Demo, ...] = (
         "abandoned-vehicle",
         "Od miesięcy stoi tu samochód bez tablic rejestracyjnych, z przebitymi oponami.",
         18,
-        (Step(ACCEPTED, 2), Step(IN_PROGRESS, 5, "Wezwano właściciela do usunięcia pojazdu.")),
+        (Step(ACCEPTED, 2), Step(IN_PROGRESS, 5, "Pojazd oznaczony do odholowania.")),
     ),
     Demo("culture_institutions:33", "overflowing-bin", "Przepełnione kosze na przystanku.", 0.8),
     Demo(
@@ -286,10 +286,10 @@ DEMOS: tuple[Demo, ...] = (
     ),
     Demo(
         "culture_institutions:46",
-        "snow-ice",
-        "Nieodśnieżone schody do przystanku.",
+        "drain-cover",
+        "Zapchana kratka ściekowa, po każdym deszczu stoi tu duża kałuża.",
         40,
-        (Step(RESOLVED, 1, "Schody odśnieżone."),),
+        (Step(ACCEPTED, 2), Step(RESOLVED, 9, "Kratka wyczyszczona.")),
     ),
     Demo(
         "culture_institutions:18",
@@ -314,17 +314,17 @@ DEMOS: tuple[Demo, ...] = (
     ),
     Demo(
         "district:osowa",
-        "stray-animal",
+        "injured-dead-animal",
         "Kot z raną na łapie, kręci się przy sklepie.",
         3,
         (Step(RESOLVED, 1, "Kot przekazany do schroniska Promyk."),),
-        {"animal": "cat"},
+        {"condition": "injured", "animal": "cat"},
     ),
     Demo("district:matarnia", "other", "Zniszczona tablica z nazwą ulicy.", 13),
     Demo(
         "culture_institutions:1",
         "pothole",
-        "Dziura w jezdni koło galerii, jak w poprzednim zgłoszeniu.",
+        "Dziura w jezdni przy galerii na Piwnej.",
         1.1,
         (Step(DUPLICATE, 0.2, "Zgłoszone już wcześniej."),),
     ),
