@@ -23,7 +23,7 @@ FRONTEND_SOURCES := $(shell find frontend/src frontend/build.mjs -type f 2>/dev/
 PO_FILES := $(wildcard mapa/locale/*/LC_MESSAGES/*.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 
-.PHONY: help run test setup system-run system-test python frontend messages db data \
+.PHONY: help run test setup system-run system-test python frontend messages db data demo \
         lint typecheck pytest bench lock clean
 
 help:

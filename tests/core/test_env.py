@@ -79,7 +79,8 @@ def django_check(env: dict[str, str], *args: str) -> subprocess.CompletedProcess
     clean = {
         k: v
         for k, v in os.environ.items()
-        if k not in {"MAPA_ENV", "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS"}
+        if k not in {"MAPA_ENV", "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS",
+                     "DJANGO_ALLOW_ASYNC_UNSAFE"}
     }
     return subprocess.run(
         [sys.executable, "manage.py", "check", *args],
