@@ -18,6 +18,7 @@ from typing import Any
 
 import pytest
 from django.contrib.staticfiles.handlers import StaticFilesHandler
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.test import override_settings
 from django.test.testcases import LiveServerThread
 from django.utils import timezone
@@ -55,6 +56,9 @@ def live_url(django_db_setup: None, django_db_blocker: Any) -> Iterator[str]:
     """One threaded server on 127.0.0.1 (a free port) for the whole session."""
     if not (ROOT / "frontend" / "dist" / "mapa" / "map.js").exists():
         pytest.fail("frontend/dist is missing: run `make frontend` (npm ci && npm run build)")
+    # A request thread serves a whole keep-alive connection; with CONN_MAX_AGE > 0 its
+    # database session would outlive the server and block dropping the test database.
+    connections.settings[DEFAULT_DB_ALIAS]["CONN_MAX_AGE"] = 0
     with django_db_blocker.unblock(), override_settings(MAPA_TILE_URL="", DEBUG=False):
         server = LiveServerThread("127.0.0.1", StaticFilesHandler, port=0)
         server.daemon = True
@@ -167,6 +171,14 @@ def web(browser: Any, live_url: str) -> Iterator[Page]:
         assert not page.dialogs, f"dialogs opened: {page.dialogs}"
     finally:
         context.close()
+
+
+@pytest.fixture(autouse=True)
+def _close_connections() -> Iterator[None]:
+    """Close this thread's database connections after each browser test, so that none is
+    left open (and idle in a transaction) when the test database is dropped."""
+    yield
+    connections.close_all()
 
 
 @pytest.fixture

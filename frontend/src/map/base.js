@@ -59,7 +59,7 @@ function relabel(button, label) {
 }
 
 /** The district outlines (simplified to ~10 m), drawn under everything else. */
-export async function addDistricts(map, { labels = true, fit = false } = {}) {
+export async function addDistricts(map, { labels = true, labelsFrom = 13, fit = false } = {}) {
   const container = map.getContainer();
   const style = () => {
     const withTiles = container.classList.contains("has-tiles");
@@ -76,12 +76,12 @@ export async function addDistricts(map, { labels = true, fit = false } = {}) {
   layer.bringToBack();
   map.on("tilesunavailable", () => layer.setStyle(style));
   if (fit && collection.features.length) map.fitBounds(layer.getBounds(), { padding: [12, 12], animate: false });
-  if (labels) labelDistricts(map, collection);
+  if (labels) labelDistricts(map, collection, labelsFrom);
   return layer;
 }
 
 /** District names at the zoom levels where they fit. */
-function labelDistricts(map, collection) {
+function labelDistricts(map, collection, fromZoom) {
   const group = L.layerGroup();
   for (const feature of collection.features) {
     const centre = L.geoJSON(feature).getBounds().getCenter();
@@ -92,7 +92,7 @@ function labelDistricts(map, collection) {
     );
   }
   const toggle = () => {
-    if (map.getZoom() >= 13) group.addTo(map);
+    if (map.getZoom() >= fromZoom) group.addTo(map);
     else group.remove();
   };
   map.on("zoomend", toggle);
