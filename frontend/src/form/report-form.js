@@ -210,7 +210,7 @@ export class ReportForm {
       const target = FIELD_TARGETS[field] ? FIELD_TARGETS[field]() : document.getElementById(targetId || `id_${field}`);
       const label = fieldLabel(field, targetId);
       list.append(h("li", {}, target
-        ? h("a", { href: `#${target.id}`, onclick: (event) => { event.preventDefault(); target.focus(); } }, label ? `${label}: ${message}` : message)
+        ? h("a", { href: `#${target.id}`, onclick: (event) => { event.preventDefault(); target.focus(); } }, label ? `${label} — ${message}` : message)
         : message));
     }
     this.summary.hidden = false;
