@@ -9,8 +9,6 @@ import { PhotoField } from "./form/photo.js";
 import { ReportForm } from "./form/report-form.js";
 import { t } from "./lib/i18n.js";
 
-const MAX_PHOTO_BYTES = 10 * 1000 * 1000;
-
 function readJSON(id) {
   const element = document.getElementById(id);
   return element ? JSON.parse(element.textContent) : [];
@@ -76,7 +74,7 @@ function start() {
     status: document.getElementById("photo-status"),
     error: document.getElementById("id_photo-error"),
     gpsOffer: document.getElementById("photo-gps"),
-    maxBytes: MAX_PHOTO_BYTES,
+    maxBytes: Number(form.dataset.photoMaxBytes) || 10 * 1000 * 1000,
     onGps: ({ lon, lat }) => location.set(lon, lat, "photo", { pan: true, zoom: 17 }),
     hasPoint: () => Boolean(location.point),
   });

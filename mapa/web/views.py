@@ -40,6 +40,7 @@ def _map_context(form: ReportForm) -> dict[str, Any]:
             for d in form.districts
         ],
         "tiles": {"url": settings.MAPA_TILE_URL, "attribution": settings.MAPA_TILE_ATTRIBUTION},
+        "photo_max_bytes": settings.MAPA_PHOTO_MAX_BYTES,
     }
 
 

@@ -27,10 +27,6 @@ from mapa.reports.models import Category, Report, ReportPhoto
 from mapa.reports.services import report_create
 from tests.conftest import point
 
-# Playwright's sync API runs an event loop in this thread; the ORM calls the tests make
-# between page actions are ordinary synchronous calls.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("MAPA_CHROMIUM", "/usr/bin/chromium")
 AXE = ROOT / "frontend" / "node_modules" / "axe-core" / "axe.min.js"
@@ -73,7 +69,9 @@ def live_url(django_db_setup: None, django_db_blocker: Any) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
+def browser(live_url: str) -> Iterator[Any]:
+    """Chromium for the whole session, started after the database is set up (Playwright's
+    event loop would make Django refuse the set-up's ORM calls)."""
     sync_api = pytest.importorskip("playwright.sync_api")
     if not Path(CHROMIUM).exists():
         pytest.skip(f"no Chromium at {CHROMIUM}")
@@ -127,7 +125,15 @@ class Page:
         self.page.mouse.click(x, y)
 
     def audit(self, label: str) -> list[dict[str, Any]]:
-        """axe-core (from npm) on the page as it is: no serious or critical violation."""
+        """axe-core (from npm) on the page as it is: no serious or critical violation.
+
+        Waits for running transitions (Leaflet fades popups in) so that colour contrast is
+        measured on the final colours, not on a half-faded frame.
+        """
+        self.page.wait_for_function(
+            """() => document.getAnimations().every(a => a.playState !== 'running'
+                || a.effect.getComputedTiming().iterations === Infinity)"""
+        )
         self.page.add_script_tag(path=str(AXE))
         violations: list[dict[str, Any]] = self.page.evaluate(
             """async () => {
@@ -174,9 +180,16 @@ def web(browser: Any, live_url: str) -> Iterator[Page]:
 
 
 @pytest.fixture(autouse=True)
-def _close_connections() -> Iterator[None]:
-    """Close this thread's database connections after each browser test, so that none is
-    left open (and idle in a transaction) when the test database is dropped."""
+def _orm_beside_playwright(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Let the tests use the ORM between page actions, and leave no connection behind.
+
+    Playwright's sync API runs an event loop in this thread, so Django would refuse ORM
+    calls as "async-unsafe"; they are ordinary synchronous calls here. The variable is set
+    for each browser test only, never for the session (a subprocess such as
+    ``manage.py check --deploy`` must not inherit it). The connections are closed so that
+    none is left idle when the test database is dropped.
+    """
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     yield
     connections.close_all()
 

@@ -348,3 +348,14 @@ def test_screenshot_of_the_map_with_a_submitted_report(web, demo_reports, size, 
     page.wait_for_timeout(600)  # markers settle, the new pin's drop animation ends
     page.evaluate("window.scrollTo(0, 0)")
     web.screenshot(name)
+
+
+def test_use_my_location(web):
+    """The browser's position (granted, at the Neptune fountain) becomes the pin."""
+    from playwright.sync_api import expect
+
+    page = web.open("/")
+    page.locator("[data-action=locate]").click()
+    expect_text(page.locator("#location-status"), "Śródmieście")
+    expect(page.locator("input[name=location_source]")).to_have_value("device")
+    expect(page.locator(".draft-pin-icon")).to_be_visible()

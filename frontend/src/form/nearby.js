@@ -1,6 +1,6 @@
 // "Is it one of these?": open reports within 250 m of the pin, nearest first, before sending.
 import { getJSON } from "../lib/api.js";
-import { h, icon } from "../lib/dom.js";
+import { h, icon, withReference } from "../lib/dom.js";
 import { t, tn, format, distance, age } from "../lib/i18n.js";
 
 export const NEARBY_METRES = 250;
@@ -55,7 +55,7 @@ export class NearbyList {
         h("p", { class: "nearby-meta" },
           `${p.status_label} · ${format(t("reported %(age)s"), { age: age(p.created_at) })} · `,
           h("a", { href: p.url, target: "_blank", rel: "noopener" },
-            format(t("Follow report %(reference)s"), { reference: p.reference }),
+            withReference(format(t("Follow report %(reference)s"), { reference: p.reference }), p.reference),
             h("span", { class: "visually-hidden" }, ` ${t("(opens in a new tab)")}`)),
         ),
       ),

@@ -2,7 +2,7 @@
 // next to their fields and in a summary, and the report is sent to the JSON API. The same
 // form still posts to Django when this script does not run.
 import { postJSON } from "../lib/api.js";
-import { h } from "../lib/dom.js";
+import { h, withReference } from "../lib/dom.js";
 import { t, format } from "../lib/i18n.js";
 
 const FIELD_ERRORS = {
@@ -154,7 +154,7 @@ export class ReportForm {
     set("explanation", (p.routing && p.routing.explanation) || "");
     const link = this.result.querySelector("[data-result=link]");
     link.href = p.url;
-    link.textContent = format(t("Follow your report %(reference)s"), { reference: p.reference });
+    link.replaceChildren(h("span", {}, withReference(format(t("Follow your report %(reference)s"), { reference: p.reference }), p.reference)));
     this.form.hidden = true;
     this.result.hidden = false;
     this.result.focus();
@@ -210,7 +210,7 @@ export class ReportForm {
       const target = FIELD_TARGETS[field] ? FIELD_TARGETS[field]() : document.getElementById(targetId || `id_${field}`);
       const label = fieldLabel(field, targetId);
       list.append(h("li", {}, target
-        ? h("a", { href: `#${target.id}`, onclick: (event) => { event.preventDefault(); target.focus(); } }, label ? `${label}: ${message}` : message)
+        ? h("a", { href: `#${target.id}`, onclick: (event) => { event.preventDefault(); target.focus(); } }, label ? `${label} — ${message}` : message)
         : message));
     }
     this.summary.hidden = false;

@@ -51,3 +51,12 @@ export function debounce(fn, ms) {
     timer = setTimeout(() => fn(...args), ms);
   };
 }
+
+/**
+ * A translated sentence with a reference number in it, as nodes: the reference is kept on
+ * one line ("GD-2026-000123" must not break at its hyphens).
+ */
+export function withReference(sentence, reference) {
+  const [before, after = ""] = sentence.split(reference);
+  return [before, h("span", { class: "nowrap" }, reference), after];
+}

@@ -82,11 +82,13 @@ export async function addDistricts(map, { labels = true, labelsFrom = 13, fit = 
 
 /** District names at the zoom levels where they fit. */
 function labelDistricts(map, collection, fromZoom) {
+  // Between the outlines (400) and the pins (600): a name never hides a pin.
+  if (!map.getPane("districtLabels")) map.createPane("districtLabels").style.zIndex = 450;
   const group = L.layerGroup();
   for (const feature of collection.features) {
     const centre = L.geoJSON(feature).getBounds().getCenter();
     group.addLayer(
-      L.tooltip({ permanent: true, direction: "center", className: "district-label", interactive: false })
+      L.tooltip({ permanent: true, direction: "center", className: "district-label", interactive: false, pane: "districtLabels" })
         .setLatLng(centre)
         .setContent(feature.properties.name),
     );

@@ -2,7 +2,7 @@
 import L from "leaflet";
 import "leaflet.markercluster";
 import { getJSON } from "../lib/api.js";
-import { h, icon, debounce } from "../lib/dom.js";
+import { h, icon, debounce, withReference } from "../lib/dom.js";
 import { t, tn, format, age } from "../lib/i18n.js";
 import { pinIcon } from "./pins.js";
 
@@ -150,6 +150,7 @@ export function popup(feature, sprite, group) {
       h("span", { class: `status status--${p.status}` }, p.status_label),
       h("span", {}, format(t("reported %(age)s"), { age: age(p.created_at) })),
     ),
-    h("a", { class: "popup-link", href: p.url }, format(t("Open report %(reference)s"), { reference: p.reference })),
+    h("a", { class: "popup-link", href: p.url },
+      withReference(format(t("Open report %(reference)s"), { reference: p.reference }), p.reference)),
   );
 }
