@@ -14,7 +14,8 @@ from typing import Any, TextIO
 
 from django.db import transaction
 
-from mapa.districts.importing import AreaSpec, ImportSummary, import_areas
+from mapa.core.imports import ImportSummary
+from mapa.districts.importing import AreaSpec, import_areas
 from mapa.districts.models import City, District, RoutingRule, Unit
 from mapa.reports.catalogue import load_categories
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, TextIO, cast
 
@@ -26,6 +26,7 @@ from django.contrib.gis.geos import GeometryCollection, GEOSGeometry, MultiPolyg
 from django.db import transaction
 from django.utils.text import slugify
 
+from mapa.core.imports import ImportSummary
 from mapa.core.progress import Progress
 from mapa.districts.models import WGS84, City, District
 
@@ -34,23 +35,6 @@ AreaKind = Literal["district", "city"]
 
 class SourceUnreadable(Exception):
     """The source as a whole cannot be read (not a single feature)."""
-
-
-@dataclass
-class ImportSummary:
-    created: list[str] = field(default_factory=list)
-    updated: list[str] = field(default_factory=list)
-    unchanged: list[str] = field(default_factory=list)
-    refused: list[str] = field(default_factory=list)
-    repaired: list[str] = field(default_factory=list)
-    committed: bool = False
-
-    def line(self) -> str:
-        return (
-            f"created {len(self.created)}, updated {len(self.updated)}, "
-            f"unchanged {len(self.unchanged)}, refused {len(self.refused)}"
-            + (f" (repaired {len(self.repaired)})" if self.repaired else "")
-        )
 
 
 @dataclass(frozen=True)

@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, TextIO
 
 from django.db import transaction
 from django.db.models import CharField
 
+from mapa.core.imports import ImportSummary
 from mapa.core.progress import Progress
 from mapa.core.sql import fetch_all
 from mapa.places.models import Place, PlaceKind
@@ -116,21 +117,6 @@ LEFT JOIN served ON served.row_number = located.row_number
 LEFT JOIN saved ON saved.external_id = located.external_id
 ORDER BY located.row_number
 """
-
-
-@dataclass
-class ImportSummary:
-    created: list[str] = field(default_factory=list)
-    updated: list[str] = field(default_factory=list)
-    unchanged: list[str] = field(default_factory=list)
-    refused: list[str] = field(default_factory=list)
-    committed: bool = False
-
-    def line(self) -> str:
-        return (
-            f"created {len(self.created)}, updated {len(self.updated)}, "
-            f"unchanged {len(self.unchanged)}, refused {len(self.refused)}"
-        )
 
 
 @dataclass(frozen=True)

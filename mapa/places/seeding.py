@@ -15,8 +15,9 @@ from typing import Any, TextIO
 from django.conf import settings
 from django.db import transaction
 
+from mapa.core.imports import ImportSummary
 from mapa.core.sql import fetch_all
-from mapa.places.importing import ImportSummary, import_places
+from mapa.places.importing import import_places
 from mapa.places.models import PlaceKind
 from mapa.places.sources import FieldMap, SourceRow, read_ogr
 

@@ -14,6 +14,7 @@ from django.contrib.gis.geos import Point
 from django.utils.translation import gettext_lazy as _
 
 from mapa.core.geo import CoordinateError, point_from_lon_lat
+from mapa.districts.selectors import DistrictChoice, district_choices
 from mapa.reports.models import (
     DESCRIPTION_MAX_LENGTH,
     AttributeType,
@@ -22,7 +23,6 @@ from mapa.reports.models import (
     LocationSource,
 )
 from mapa.reports.serializers import phone_validator
-from mapa.web.selectors import DistrictChoice, district_choices
 
 ATTRIBUTE_PREFIX = "attr"
 

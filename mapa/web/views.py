@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from mapa.districts.routing import OutsideServiceArea
+from mapa.districts.selectors import district_choices
 from mapa.reports.attributes import AttributeErrors
 from mapa.reports.geojson import report_feature
 from mapa.reports.models import Channel, Report
@@ -25,7 +26,7 @@ from mapa.reports.selectors import (
 )
 from mapa.reports.services import PhotoNotAvailable, photo_upload, report_create
 from mapa.web.forms import ReportForm, attribute_field_name
-from mapa.web.selectors import category_legend, district_choices, form_categories
+from mapa.web.selectors import category_legend, form_categories
 
 
 def _map_context(form: ReportForm) -> dict[str, Any]:

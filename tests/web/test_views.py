@@ -103,7 +103,7 @@ class TestNoJavaScriptForm:
         response = client.post("/report/", form_data(lon="", lat="", description="Ślad opon"))
         assert response.status_code == 400
         html = response.content.decode()
-        assert "Choose the place" in html or "Wybierz miejsce" in html
+        assert "Wskaż miejsce: wstaw pinezkę na mapie" in html
         assert "Ślad opon" in html
         assert not Report.objects.exists()
 
