@@ -75,13 +75,18 @@ PRODUCTION = {
 }
 
 
+# Variables the subprocess must not inherit from the test run.
+PROFILE_VARIABLES = {
+    "MAPA_ENV",
+    "DEBUG",
+    "SECRET_KEY",
+    "ALLOWED_HOSTS",
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
+}
+
+
 def django_check(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    clean = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in {"MAPA_ENV", "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS",
-                     "DJANGO_ALLOW_ASYNC_UNSAFE"}
-    }
+    clean = {k: v for k, v in os.environ.items() if k not in PROFILE_VARIABLES}
     return subprocess.run(
         [sys.executable, "manage.py", "check", *args],
         cwd=ROOT,
