@@ -1,0 +1,27 @@
+"""Which language a request is answered in."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
+
+API_PREFIX = "/api/"
+
+
+class PagesInPolishFirst:
+    """Pages open in Polish unless the visitor chose English; the API follows Accept-Language.
+
+    Mapa is a Gdańsk service: its pages speak the city's language first, whatever
+    the browser is set to, and the language switch (a cookie) is how a visitor
+    asks for English. API clients say what they want in ``Accept-Language``.
+    Runs just before ``LocaleMiddleware``.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not request.path.startswith(API_PREFIX):
+            request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
+        return self.get_response(request)
