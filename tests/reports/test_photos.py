@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import io
 import json
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.utils import timezone
 from PIL import Image
 
 from mapa.reports.models import Report, ReportPhoto
@@ -110,20 +113,19 @@ def test_too_large_a_photo_is_refused(api, settings):
     assert ReportPhoto.objects.count() == 0
 
 
+def report_with(api, photo_ids: list[str], **headers):
+    body = {
+        "category": "pothole",
+        "description": "Dziura",
+        "location": {"type": "Point", "coordinates": [18.6532, 54.3485]},
+        "photos": photo_ids,
+    }
+    return api.post("/api/reports/", json.dumps(body), content_type="application/json", **headers)
+
+
 def test_photos_attach_to_a_report_and_show_publicly(api):
     photo_id = upload(api, photo_bytes()).json()["id"]
-    response = api.post(
-        "/api/reports/",
-        json.dumps(
-            {
-                "category": "pothole",
-                "description": "Dziura",
-                "location": {"type": "Point", "coordinates": [18.6532, 54.3485]},
-                "photos": [photo_id],
-            }
-        ),
-        content_type="application/json",
-    )
+    response = report_with(api, [photo_id])
     assert response.status_code == 201, response.content
     props = response.json()["properties"]
     assert props["thumbnail_url"].startswith("/media/photos/")
@@ -132,19 +134,7 @@ def test_photos_attach_to_a_report_and_show_publicly(api):
     listed = api.get("/api/reports/").json()["features"][0]["properties"]
     assert listed["thumbnail_url"] == props["thumbnail_url"]
     # A photo belongs to one report only.
-    again = api.post(
-        "/api/reports/",
-        json.dumps(
-            {
-                "category": "pothole",
-                "description": "Dziura",
-                "location": {"type": "Point", "coordinates": [18.6532, 54.3485]},
-                "photos": [photo_id],
-            }
-        ),
-        content_type="application/json",
-        HTTP_ACCEPT_LANGUAGE="en",
-    )
+    again = report_with(api, [photo_id], HTTP_ACCEPT_LANGUAGE="en")
     assert again.status_code == 400
     assert "photos" in again.json()
     assert Report.objects.count() == 1
@@ -152,28 +142,12 @@ def test_photos_attach_to_a_report_and_show_publicly(api):
 
 def test_at_most_three_photos(api):
     ids = [upload(api, photo_bytes(size=(100, 100))).json()["id"] for _ in range(4)]
-    response = api.post(
-        "/api/reports/",
-        json.dumps(
-            {
-                "category": "pothole",
-                "description": "Dziura",
-                "location": {"type": "Point", "coordinates": [18.6532, 54.3485]},
-                "photos": ids,
-            }
-        ),
-        content_type="application/json",
-    )
+    response = report_with(api, ids)
     assert response.status_code == 400
     assert "photos" in response.json()
 
 
 def test_unattached_photos_are_purged_after_a_day(api):
-    from datetime import timedelta
-
-    from django.core.management import call_command
-    from django.utils import timezone
-
     old = upload(api, photo_bytes(size=(50, 50))).json()["id"]
     fresh = upload(api, photo_bytes(size=(50, 50))).json()["id"]
     ReportPhoto.objects.filter(id=old).update(created_at=timezone.now() - timedelta(days=2))
