@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "django_filters",
     "mapa.core",
     "mapa.districts",
+    "mapa.catalogue",
     "mapa.reports",
     "mapa.places",
     "mapa.web",

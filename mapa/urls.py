@@ -6,6 +6,7 @@ from django.views.static import serve
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("mapa.reports.urls")),
+    path("api/", include("mapa.catalogue.urls")),
     path("api/", include("mapa.districts.urls")),
     path("api/", include("mapa.places.urls")),
     path("", include("mapa.web.urls")),

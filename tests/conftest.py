@@ -16,8 +16,9 @@ import pytest
 from django.contrib.gis.geos import Point
 from rest_framework.test import APIClient
 
-from mapa.districts.citydata import load_city
-from mapa.reports.models import Category, Report
+from mapa.catalogue.citydata import load_city
+from mapa.catalogue.models import Category
+from mapa.reports.models import Report
 from mapa.reports.services import report_create
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -7,17 +7,17 @@ import re
 import pytest
 from django.urls import reverse
 
-from mapa.districts.models import District, RoutingRule, Unit
-from mapa.reports.models import Category
+from mapa.catalogue.models import Category, RoutingRule, Unit
+from mapa.districts.models import District
 
 pytestmark = pytest.mark.django_db
 
 MODELS = [
     "districts.city",
     "districts.district",
-    "districts.unit",
-    "districts.routingrule",
-    "reports.category",
+    "catalogue.unit",
+    "catalogue.routingrule",
+    "catalogue.category",
     "reports.report",
 ]
 
@@ -49,7 +49,7 @@ def test_a_district_is_edited_on_a_map_without_any_cdn(staff):
 def test_a_routing_rule_can_be_added_in_the_admin(staff):
     category = Category.objects.get(code="snow-ice")
     response = staff.post(
-        reverse("admin:districts_routingrule_add"),
+        reverse("admin:catalogue_routingrule_add"),
         {
             "category": category.pk,
             "unit": Unit.objects.get(code="wzk").pk,

@@ -81,14 +81,14 @@ INSERT INTO reports_report (reference, category_id, location, location_source, a
 SELECT %(prefix)s || '-2015-' || lpad(b.n::text, 6, '0'), c.id, p.geom, 'pin', '',
        b.title, '{}', 'web',
        CASE WHEN b.status = 'Open' THEN 'new' ELSE 'resolved' END,
-       p.district_id, COALESCE(c.default_unit_id, (SELECT id FROM districts_unit WHERE is_triage)),
+       p.district_id, COALESCE(c.default_unit_id, (SELECT id FROM catalogue_unit WHERE is_triage)),
        CASE WHEN c.default_unit_id IS NULL THEN 'triage' ELSE 'category_default' END,
        '{}', 'Boston 311 benchmark data', '', '', '',
        b.opened_at AT TIME ZONE 'America/New_York',
        COALESCE(b.closed_at, b.opened_at) AT TIME ZONE 'America/New_York'
 FROM numbered b
 JOIN numbered_points p ON p.n = b.n
-JOIN reports_category c ON c.code = b.category
+JOIN catalogue_category c ON c.code = b.category
 """
 
 

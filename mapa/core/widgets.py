@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib.gis.admin import GISModelAdmin
 from django.contrib.gis.forms.widgets import OSMWidget
 
 
@@ -17,3 +18,9 @@ class LocalOSMWidget(OSMWidget):
         extend = False  # drop OpenLayersWidget's CDN links
         css = {"all": ("vendor/ol/ol.css", "gis/css/ol3.css")}
         js = ("vendor/ol/ol.js", "gis/js/OLMapWidget.js")
+
+
+class MapAdmin(GISModelAdmin):
+    """An admin whose geometry fields are edited on the local OpenLayers map."""
+
+    gis_widget = LocalOSMWidget  # type: ignore[assignment]  # Django takes the class

@@ -4,4 +4,4 @@ from django.apps import AppConfig
 class DistrictsConfig(AppConfig):
     name = "mapa.districts"
     label = "districts"
-    verbose_name = "Districts, units and routing"
+    verbose_name = "Cities and districts"

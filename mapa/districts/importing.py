@@ -26,9 +26,10 @@ from django.contrib.gis.geos import GeometryCollection, GEOSGeometry, MultiPolyg
 from django.db import transaction
 from django.utils.text import slugify
 
+from mapa.core.geo import WGS84
 from mapa.core.imports import ImportSummary
 from mapa.core.progress import Progress
-from mapa.districts.models import WGS84, City, District
+from mapa.districts.models import City, District
 
 AreaKind = Literal["district", "city"]
 

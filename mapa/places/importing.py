@@ -2,9 +2,10 @@
 
 One statement per batch of rows does everything geometric: it builds the
 points, refuses those outside every served city (naming the neighbour they
-fall in, if Mapa knows it), picks each point's district with the routing
-border rule, and inserts or updates by the natural key (dataset, external id),
-touching only rows that changed. Python never tests a point against a polygon.
+fall in, if Mapa knows it), picks each point's district with the border
+rule of ``mapa.districts.locating``, and inserts or updates by the natural
+key (dataset, external id), touching only rows that changed. Python never
+tests a point against a polygon.
 
 The import runs in one transaction. A dry run takes the very same path and
 rolls back at the end, so its summary is exact.
@@ -23,6 +24,7 @@ from django.db.models import CharField
 from mapa.core.imports import ImportSummary
 from mapa.core.progress import Progress
 from mapa.core.sql import fetch_all
+from mapa.districts.locating import district_at_sql
 from mapa.places.models import Place, PlaceKind
 from mapa.places.sources import SourceRow
 from mapa.places.text import normalize, place_label, search_text
@@ -38,15 +40,6 @@ TEXT_FIELDS = {
     "label": "label",
     "search text": "search",
 }
-
-# The district that takes a point: same rule as mapa.districts.routing
-# (covering districts of served cities; first slug in byte order wins).
-DISTRICT_OF_POINT_SQL = """
-    SELECT d.id FROM districts_district d
-    JOIN districts_city c ON c.id = d.city_id AND c.served
-    WHERE ST_Covers(d.geometry, {point})
-    ORDER BY d.slug COLLATE "C" LIMIT 1
-"""
 
 # One row per candidate place, passed as parallel arrays (one per column).
 COLUMNS = {
@@ -77,7 +70,7 @@ located AS (
     FROM input
 ),
 served AS (
-    SELECT located.*, ({DISTRICT_OF_POINT_SQL.format(point="located.location")}) AS district_id
+    SELECT located.*, {district_at_sql("located.location")} AS district_id
     FROM located
     WHERE EXISTS (SELECT 1 FROM districts_city c
                   WHERE c.served AND ST_Covers(c.boundary, located.location))

@@ -2,7 +2,7 @@
 
 A place is a Point in EPSG:4326 (WGS84, longitude first) with a GiST index.
 Its district is decided by PostGIS when the place is imported, with the same
-border rule as report routing (``mapa.districts.routing``): of the districts
+border rule as report routing (``mapa.districts.locating``): of the districts
 of a served city that *cover* the point, the one whose slug sorts first in
 byte order (``COLLATE "C"``). It is stored, not recomputed per search.
 
@@ -16,7 +16,8 @@ from __future__ import annotations
 from django.contrib.gis.db import models
 from django.utils.translation import gettext_lazy as _
 
-from mapa.districts.models import WGS84, District
+from mapa.core.geo import WGS84
+from mapa.districts.models import District
 
 
 class PlaceKind(models.TextChoices):

@@ -1,7 +1,7 @@
 """Seed the place table: Gdańsk's 85 real addresses and one place per district.
 
 Both go through ``import_places``, so districts are decided by PostGIS with
-the routing border rule and a re-run changes nothing.
+the border rule of ``mapa.districts.locating`` and a re-run changes nothing.
 """
 
 from __future__ import annotations

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from django.db import connection, transaction
 
-from mapa.places.importing import DISTRICT_OF_POINT_SQL
+from mapa.districts.locating import district_at_sql
 from mapa.places.models import Place
 from mapa.places.text import place_label, search_text
 
 ASSIGN_DISTRICT_SQL = f"""
 UPDATE places_place p
-SET district_id = ({DISTRICT_OF_POINT_SQL.format(point="p.location")})
+SET district_id = {district_at_sql("p.location")}
 WHERE p.id = %s
 """
 
@@ -18,7 +18,8 @@ WHERE p.id = %s
 def place_save(*, place: Place) -> Place:
     """Save an edited place with its label, search text and district recomputed.
 
-    The district is decided by PostGIS with the routing border rule; a point
+    The district is decided by PostGIS with the border rule of
+    ``mapa.districts.locating``; a point
     outside every served city keeps no district.
     """
     place.label = place_label(street=place.street, housenumber=place.housenumber, name=place.name)

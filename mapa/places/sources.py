@@ -30,7 +30,7 @@ from django.contrib.gis.gdal import (
 from django.contrib.gis.gdal.feature import Feature
 from django.contrib.gis.gdal.geometries import Point as OGRPoint
 
-from mapa.districts.models import WGS84
+from mapa.core.geo import WGS84
 
 X_FIELDS = ("x", "lon", "lng", "longitude", "dlugosc_geograficzna")
 Y_FIELDS = ("y", "lat", "latitude", "szerokosc_geograficzna")

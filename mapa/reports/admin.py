@@ -1,20 +1,7 @@
 from django.contrib import admin
 
-from mapa.districts.admin import MapAdmin
-from mapa.reports.models import Category, CategoryAttribute, Report, ReportEvent
-
-
-class CategoryAttributeInline(admin.StackedInline[CategoryAttribute, Category]):
-    model = CategoryAttribute
-    extra = 0
-
-
-@admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin[Category]):
-    list_display = ["code", "name_pl", "name_en", "default_unit", "group", "active", "order"]
-    list_filter = ["active", "group", "default_unit"]
-    search_fields = ["code", "name_pl", "name_en"]
-    inlines = [CategoryAttributeInline]
+from mapa.core.widgets import MapAdmin
+from mapa.reports.models import Report, ReportEvent
 
 
 class ReportEventInline(admin.TabularInline[ReportEvent, Report]):

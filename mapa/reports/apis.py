@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from typing import Any
 from urllib.parse import urlencode
 
 from django.http import HttpResponse
@@ -14,36 +13,15 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from mapa.core.api import LimitedMultiPartParser, geojson_response
-from mapa.districts.routing import OutsideServiceArea, locate, route
-from mapa.reports.attributes import AttributeErrors
+from mapa.core.api import GEOJSON, LimitedMultiPartParser, geojson_response
+from mapa.core.serializers import validated
 from mapa.reports.filters import ReportFilter
-from mapa.reports.geojson import report_feature
-from mapa.reports.models import Category, Report
+from mapa.reports.models import Report
 from mapa.reports.photos import PhotoError
-from mapa.reports.selectors import (
-    open_reports_near,
-    public_attributes,
-    public_history,
-    public_report,
-    report_feature_page,
-    routing_explanation,
-)
-from mapa.reports.serializers import (
-    NearbyInput,
-    PageInput,
-    PhotoInput,
-    ReportCreateInput,
-    RoutingPreviewInput,
-)
-from mapa.reports.services import PhotoNotAvailable, photo_upload, report_create
-
-
-def _valid(serializer_class: type[Any], data: Any) -> dict[str, Any]:
-    serializer = serializer_class(data=data)
-    serializer.is_valid(raise_exception=True)
-    validated: dict[str, Any] = serializer.validated_data
-    return validated
+from mapa.reports.refusals import REPORT_REFUSALS, refusal_errors
+from mapa.reports.selectors import open_reports_near, public_report, report_feature_page
+from mapa.reports.serializers import NearbyInput, PageInput, PhotoInput, ReportCreateInput
+from mapa.reports.services import photo_upload, report_create
 
 
 class ReportListCreateApi(APIView):
@@ -51,7 +29,7 @@ class ReportListCreateApi(APIView):
     POST: file a report; it is routed and stored, or refused with a 400."""
 
     def get(self, request: Request) -> HttpResponse:
-        page_input = _valid(PageInput, request.query_params)
+        page_input = validated(PageInput, request.query_params)
         filters = ReportFilter(request.query_params, queryset=Report.objects.all())
         if not filters.is_valid():
             raise ValidationError(filters.errors)
@@ -73,7 +51,7 @@ class ReportListCreateApi(APIView):
         return geojson_response(body, headers=headers)
 
     def post(self, request: Request) -> HttpResponse:
-        data = _valid(ReportCreateInput, request.data)
+        data = validated(ReportCreateInput, request.data)
         try:
             report = report_create(
                 category=data["category"],
@@ -88,42 +66,21 @@ class ReportListCreateApi(APIView):
                 location_source=data["location_source"],
                 photo_ids=data["photos"],
             )
-        except OutsideServiceArea as exc:
-            raise ValidationError({"location": [exc.message]}) from None
-        except AttributeErrors as exc:
-            raise ValidationError({"attributes": exc.errors}) from None
-        except PhotoNotAvailable as exc:
-            raise ValidationError({"photos": [str(exc)]}) from None
-        return Response(
-            _detail(report), status=status.HTTP_201_CREATED, content_type="application/geo+json"
-        )
+        except REPORT_REFUSALS as exc:
+            raise ValidationError(refusal_errors(exc)) from None
+        detail = public_report(report.reference)
+        assert detail is not None  # just created
+        return Response(detail.as_feature(), status=status.HTTP_201_CREATED, content_type=GEOJSON)
 
 
 class ReportDetailApi(APIView):
     """GET: one report as a GeoJSON Feature, with its routing and public history."""
 
     def get(self, request: Request, reference: str) -> Response:
-        report = public_report(reference)
-        if report is None:
+        detail = public_report(reference)
+        if detail is None:
             raise NotFound(_("No report with reference %(reference)s.") % {"reference": reference})
-        return Response(_detail(report), content_type="application/geo+json")
-
-
-def _detail(report: Report) -> dict[str, Any]:
-    feature = report_feature(report.pk)
-    properties = feature["properties"]
-    properties["description"] = report.description
-    properties["attributes"] = public_attributes(report)
-    properties["routing"] = {
-        "reason": report.routing_reason,
-        "explanation": routing_explanation(report),
-    }
-    properties["history"] = public_history(report)
-    properties["photos"] = [
-        {"url": p.image.url, "thumbnail_url": p.thumbnail.url, "width": p.width, "height": p.height}
-        for p in report.photos.all()
-    ]
-    return feature
+        return Response(detail.as_feature(), content_type=GEOJSON)
 
 
 class PhotoUploadApi(APIView):
@@ -136,7 +93,7 @@ class PhotoUploadApi(APIView):
     parser_classes = [LimitedMultiPartParser]
 
     def post(self, request: Request) -> Response:
-        upload = _valid(PhotoInput, request.data)["photo"]
+        upload = validated(PhotoInput, request.data)["photo"]
         try:
             photo, gps = photo_upload(upload=upload, size=upload.size)
         except PhotoError as exc:
@@ -156,83 +113,5 @@ class ReportNearbyApi(APIView):
     """GET ?lon=&lat=&radius=250: open reports within radius metres, nearest first."""
 
     def get(self, request: Request) -> HttpResponse:
-        data = _valid(NearbyInput, request.query_params)
+        data = validated(NearbyInput, request.query_params)
         return geojson_response(open_reports_near(data["point"], metres=data["radius"]))
-
-
-class CategoryListApi(APIView):
-    """GET: active categories with their extra questions, in the request's language."""
-
-    def get(self, request: Request) -> Response:
-        categories = (
-            Category.objects.filter(active=True)
-            .select_related("default_unit")
-            .prefetch_related("attributes")
-        )
-        return Response([_category(c) for c in categories])
-
-
-def _category(category: Category) -> dict[str, Any]:
-    return {
-        "code": category.code,
-        "name": category.name,
-        "name_pl": category.name_pl,
-        "name_en": category.name_en,
-        "description": category.description,
-        "group": category.group,
-        "icon": category.icon,
-        "default_unit": category.default_unit.code if category.default_unit else None,
-        "attributes": [
-            {
-                "code": a.code,
-                "datatype": a.datatype,
-                "required": a.required,
-                "label": a.label,
-                "values": [
-                    {"key": v["key"], "name": v.get("name_en") if _en() else v.get("name_pl")}
-                    for v in a.values
-                ],
-            }
-            for a in category.attributes.all()
-        ],
-    }
-
-
-def _en() -> bool:
-    from django.utils.translation import get_language
-
-    return (get_language() or "pl").startswith("en")
-
-
-class RoutingPreviewApi(APIView):
-    """GET ?lon=&lat=[&category=]: where this is and who would handle it, and why.
-
-    Without a category only the district is answered. Saves nothing.
-    """
-
-    def get(self, request: Request) -> Response:
-        data = _valid(RoutingPreviewInput, request.query_params)
-        try:
-            if "category" not in data:
-                place = locate(data["point"])
-                return Response(
-                    {
-                        "district": {"slug": place.district_slug, "name": place.district_name},
-                        "border_with": list(place.border_with),
-                    }
-                )
-            decision = route(category_id=data["category"].pk, point=data["point"])
-        except OutsideServiceArea as exc:
-            raise ValidationError({"location": [exc.message]}) from None
-        return Response(
-            {
-                "category": data["category"].code,
-                "district": {"slug": decision.district_slug, "name": decision.district_name},
-                "unit": {"code": decision.unit_code, "name": decision.unit_name},
-                "routing": {
-                    "reason": decision.reason,
-                    "explanation": decision.explanation(),
-                    "border_with": list(decision.border_with),
-                },
-            }
-        )

@@ -10,7 +10,7 @@ from django.contrib.gis.geos import Polygon
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
-from mapa.districts.models import WGS84
+from mapa.core.geo import WGS84
 from mapa.reports.models import OPEN_STATUSES, Report, ReportStatus
 
 

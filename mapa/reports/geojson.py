@@ -13,8 +13,9 @@ import json
 from typing import Any
 
 from django.conf import settings
-from django.utils.translation import get_language
+from django.urls import reverse
 
+from mapa.core.i18n import is_english
 from mapa.core.sql import fetch_one
 from mapa.reports.models import OPEN_STATUSES, ReportStatus
 
@@ -32,7 +33,7 @@ json_build_object(
     'geometry', ST_AsGeoJSON(r.location, 7)::json,
     'properties', json_build_object(
         'reference', r.reference,
-        'url', '/r/' || r.reference || '/',
+        'url', %s || r.reference || %s,
         'status', r.status,
         'status_label', %s::jsonb ->> r.status,
         'is_open', r.status IN ({", ".join(f"'{s.value}'" for s in OPEN_STATUSES)}),
@@ -55,8 +56,8 @@ json_build_object(
 )"""
 
 FEATURE_JOINS = """
-JOIN reports_category c ON c.id = r.category_id
-JOIN districts_unit u ON u.id = r.unit_id
+JOIN catalogue_category c ON c.id = r.category_id
+JOIN catalogue_unit u ON u.id = r.unit_id
 LEFT JOIN districts_district d ON d.id = r.district_id
 LEFT JOIN LATERAL (
     SELECT p.image, p.thumbnail FROM reports_reportphoto p
@@ -80,11 +81,28 @@ FEATURE_COLUMNS = (
 )
 
 
+# The URL name of a report's public page (``mapa.web.urls``): the page is the
+# report's public address, so its features link to it.
+REPORT_PAGE_URL = "web:report"
+
+
+def report_url_parts() -> tuple[str, str]:
+    """What comes before and after the reference in a report page's URL, from the URLconf."""
+    marker = "REFERENCE"
+    before, after = reverse(REPORT_PAGE_URL, args=[marker]).split(marker)
+    return before, after
+
+
 def feature_params() -> list[Any]:
     """The parameters FEATURE_SQL needs, in the active language."""
     labels = {status.value: str(status.label) for status in ReportStatus}
-    english = (get_language() or "pl").startswith("en")
-    return [json.dumps(labels), english, settings.MEDIA_URL, settings.MEDIA_URL]
+    return [
+        *report_url_parts(),
+        json.dumps(labels),
+        is_english(),
+        settings.MEDIA_URL,
+        settings.MEDIA_URL,
+    ]
 
 
 def page_of_features(page_sql: str, page_params: list[Any], limit: int) -> dict[str, Any]:

@@ -1,4 +1,4 @@
-"""Reports of problems in public space, their categories and their history.
+"""Reports of problems in public space, their photos and their history.
 
 A report's location is a Point in EPSG:4326 (WGS84, longitude first). Metric
 questions ("within 250 m") are asked in geography, which the expression index
@@ -16,100 +16,11 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from mapa.districts.models import WGS84, District, Unit, localized
+from mapa.catalogue.models import Category, RoutingReason, Unit
+from mapa.core.geo import WGS84
+from mapa.districts.models import District
 
 DESCRIPTION_MAX_LENGTH = 4000  # as Open311 GeoReport v2 caps it
-
-
-class Category(models.Model):
-    """A kind of problem a resident can report (Open311: a service)."""
-
-    code = models.SlugField(max_length=40, unique=True, help_text=_("Open311 service_code."))
-    name_pl = models.CharField(_("name (Polish)"), max_length=100)
-    name_en = models.CharField(_("name (English)"), max_length=100)
-    description_pl = models.CharField(max_length=300, blank=True)
-    description_en = models.CharField(max_length=300, blank=True)
-    group = models.CharField(max_length=40, blank=True, help_text=_("Open311 group."))
-    icon = models.CharField(max_length=40, blank=True, help_text=_("Icon name for the map."))
-    default_unit = models.ForeignKey(
-        Unit,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="default_for_categories",
-        help_text=_("Receives the category's reports where no routing rule applies."),
-    )
-    order = models.PositiveSmallIntegerField(default=100)
-    active = models.BooleanField(default=True)
-
-    class Meta:
-        verbose_name = _("category")
-        verbose_name_plural = _("categories")
-        ordering = ["order", "code"]
-
-    def __str__(self) -> str:
-        return self.name
-
-    @property
-    def name(self) -> str:
-        return localized(self.name_pl, self.name_en)
-
-    @property
-    def description(self) -> str:
-        return localized(self.description_pl, self.description_en)
-
-
-class AttributeType(models.TextChoices):
-    """Open311 GeoReport v2 attribute datatypes."""
-
-    STRING = "string", _("short text")
-    TEXT = "text", _("long text")
-    NUMBER = "number", _("number")
-    DATETIME = "datetime", _("date and time")
-    SINGLE = "singlevaluelist", _("one of a list")
-    MULTI = "multivaluelist", _("several of a list")
-
-
-class CategoryAttribute(models.Model):
-    """An extra question a category asks, e.g. the kind of animal (Open311: attribute)."""
-
-    category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="attributes")
-    code = models.SlugField(max_length=40)
-    datatype = models.CharField(max_length=20, choices=AttributeType.choices)
-    required = models.BooleanField(default=False)
-    label_pl = models.CharField(max_length=200)
-    label_en = models.CharField(max_length=200)
-    values = models.JSONField(
-        default=list,
-        blank=True,
-        help_text=_('For lists: [{"key": "dog", "name_pl": "pies", "name_en": "dog"}, ...]'),
-    )
-    public = models.BooleanField(
-        default=True,
-        help_text=_(
-            "Shown on public pages. Turn off for answers that identify people, "
-            "such as a registration plate."
-        ),
-    )
-    order = models.PositiveSmallIntegerField(default=100)
-
-    class Meta:
-        verbose_name = _("category attribute")
-        verbose_name_plural = _("category attributes")
-        ordering = ["category", "order", "code"]
-        constraints = [
-            models.UniqueConstraint(fields=["category", "code"], name="unique_attribute_code")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.category.code}.{self.code}"
-
-    @property
-    def label(self) -> str:
-        return localized(self.label_pl, self.label_en)
-
-    def value_keys(self) -> list[str]:
-        return [str(v["key"]) for v in self.values]
 
 
 class ReportStatus(models.TextChoices):
@@ -143,13 +54,6 @@ class LocationSource(models.TextChoices):
     DISTRICT = "district", _("district only (approximate)")
 
 
-class RoutingReason(models.TextChoices):
-    DISTRICT_RULE = "district_rule", _("district rule")
-    CITY_RULE = "city_rule", _("city-wide rule")
-    CATEGORY_DEFAULT = "category_default", _("category default")
-    TRIAGE = "triage", _("triage fallback")
-
-
 class Report(models.Model):
     """One resident's report. Contact fields are personal data: never public."""
 
@@ -170,7 +74,7 @@ class Report(models.Model):
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="duplicates"
     )
 
-    # Where it went, and why (see mapa.districts.routing).
+    # Where it went, and why (see mapa.catalogue.routing).
     district = models.ForeignKey(
         District, null=True, on_delete=models.PROTECT, related_name="reports"
     )

@@ -8,9 +8,14 @@ from typing import Any
 from django.contrib.gis.geos import Point
 from django.db.models import Prefetch, QuerySet
 
-from mapa.districts.routing import explain
-from mapa.reports.geojson import FEATURE_COLUMNS, open_reports_near_geojson, page_of_features
-from mapa.reports.models import Report, ReportEvent
+from mapa.catalogue.routing import explain
+from mapa.reports.geojson import (
+    FEATURE_COLUMNS,
+    open_reports_near_geojson,
+    page_of_features,
+    report_feature,
+)
+from mapa.reports.models import EventKind, Report, ReportEvent
 
 LIST_DEFAULT_LIMIT = 200
 LIST_MAX_LIMIT = 1000
@@ -46,16 +51,63 @@ def open_reports_near(point: Point, *, metres: float = 250, limit: int = NEARBY_
     return open_reports_near_geojson(lon=point.x, lat=point.y, metres=metres, limit=limit)
 
 
-def public_report(reference: str) -> Report | None:
-    """A report with what its public page shows: category, district, unit, public history."""
+@dataclass(frozen=True)
+class PublicReport:
+    """What anyone may see of one report: the API's detail and the report page show this.
+
+    ``feature`` is the report's public GeoJSON Feature as lists show it; the
+    other fields add the full description, the public answers, the routing
+    explanation, the public history and the photos. No personal data.
+    """
+
+    report: Report
+    feature: dict[str, Any]
+    attributes: list[dict[str, Any]]
+    explanation: str
+    history: list[dict[str, Any]]
+    photos: list[dict[str, Any]]
+
+    def as_feature(self) -> dict[str, Any]:
+        """The detail as one GeoJSON Feature (history times in ISO 8601)."""
+        properties = {
+            **self.feature["properties"],
+            "description": self.report.description,
+            "attributes": self.attributes,
+            "routing": {"reason": self.report.routing_reason, "explanation": self.explanation},
+            "history": [{**entry, "at": entry["at"].isoformat()} for entry in self.history],
+            "photos": self.photos,
+        }
+        return {**self.feature, "properties": properties}
+
+
+def public_report(reference: str) -> PublicReport | None:
+    """The public view of the report ``reference``, or None if there is no such report."""
     events = ReportEvent.objects.select_related("to_unit", "actor_unit").order_by(
         "created_at", "id"
     )
-    return (
+    report = (
         Report.objects.select_related("category", "district", "unit")
         .prefetch_related("category__attributes", "photos", Prefetch("events", queryset=events))
         .filter(reference=reference)
         .first()
+    )
+    if report is None:
+        return None
+    return PublicReport(
+        report=report,
+        feature=report_feature(report.pk),
+        attributes=public_attributes(report),
+        explanation=routing_explanation(report),
+        history=public_history(report),
+        photos=[
+            {
+                "url": p.image.url,
+                "thumbnail_url": p.thumbnail.url,
+                "width": p.width,
+                "height": p.height,
+            }
+            for p in report.photos.all()
+        ],
     )
 
 
@@ -63,11 +115,11 @@ def public_history(report: Report) -> list[dict[str, Any]]:
     """The events anyone may see: when, what changed, the public note. No people, no internals."""
     history = []
     for event in report.events.all():
-        if event.kind == "comment" and not event.public_note:
+        if event.kind == EventKind.COMMENT and not event.public_note:
             continue
         history.append(
             {
-                "at": event.created_at.isoformat(),
+                "at": event.created_at,
                 "kind": event.kind,
                 "kind_label": str(event.get_kind_display()),
                 "from_status": event.from_status or None,
@@ -84,31 +136,18 @@ def public_history(report: Report) -> list[dict[str, Any]]:
 
 def public_attributes(report: Report) -> list[dict[str, Any]]:
     """Answers to the category's questions that are marked public, with their labels."""
-    answers = []
-    for question in report.category.attributes.all():
-        if not question.public or question.code not in report.attributes:
-            continue
-        value = report.attributes[question.code]
-        names = {
-            str(v["key"]): v.get("name_en" if _english() else "name_pl", v["key"])
-            for v in question.values
+    return [
+        {
+            "code": question.code,
+            "label": question.label,
+            "value": report.attributes[question.code],
+            "display": question.display(report.attributes[question.code]),
         }
-        shown = (
-            [names.get(str(v), v) for v in value]
-            if isinstance(value, list)
-            else names.get(str(value), value)
-        )
-        answers.append(
-            {"code": question.code, "label": question.label, "value": value, "display": shown}
-        )
-    return answers
+        for question in report.category.attributes.all()
+        if question.public and question.code in report.attributes
+    ]
 
 
 def routing_explanation(report: Report) -> str:
+    """Why the report went where it went, in the active language (from its stored decision)."""
     return explain(report.routing) if report.routing else report.routing_explanation
-
-
-def _english() -> bool:
-    from django.utils.translation import get_language
-
-    return (get_language() or "pl").startswith("en")

@@ -14,12 +14,11 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from mapa.catalogue.attributes import clean_attributes
+from mapa.catalogue.models import Category, Unit
+from mapa.catalogue.routing import route
 from mapa.core.sql import fetch_value
-from mapa.districts.models import Unit
-from mapa.districts.routing import route
-from mapa.reports.attributes import clean_attributes
 from mapa.reports.models import (
-    Category,
     Channel,
     EventKind,
     LocationSource,

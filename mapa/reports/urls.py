@@ -7,6 +7,4 @@ urlpatterns = [
     path("reports/nearby/", apis.ReportNearbyApi.as_view(), name="api-reports-nearby"),
     path("reports/<str:reference>/", apis.ReportDetailApi.as_view(), name="api-report"),
     path("photos/", apis.PhotoUploadApi.as_view(), name="api-photos"),
-    path("categories/", apis.CategoryListApi.as_view(), name="api-categories"),
-    path("routing/", apis.RoutingPreviewApi.as_view(), name="api-routing"),
 ]

@@ -13,15 +13,10 @@ from django.conf import settings
 from django.contrib.gis.geos import Point
 from django.utils.translation import gettext_lazy as _
 
+from mapa.catalogue.models import AttributeType, Category, CategoryAttribute
 from mapa.core.geo import CoordinateError, point_from_lon_lat
 from mapa.districts.selectors import DistrictChoice, district_choices
-from mapa.reports.models import (
-    DESCRIPTION_MAX_LENGTH,
-    AttributeType,
-    Category,
-    CategoryAttribute,
-    LocationSource,
-)
+from mapa.reports.models import DESCRIPTION_MAX_LENGTH, LocationSource
 from mapa.reports.serializers import phone_validator
 
 ATTRIBUTE_PREFIX = "attr"
@@ -35,10 +30,7 @@ def attribute_field_name(category_code: str, attribute_code: str) -> str:
 def _attribute_field(question: CategoryAttribute) -> forms.Field:
     """A form field for one Open311 attribute; whether it is required is checked on send."""
     common: dict[str, Any] = {"label": question.label, "required": False}
-    choices = [
-        (str(v["key"]), v.get("name_en") if _english() else v.get("name_pl"))
-        for v in question.values
-    ]
+    choices = question.choices()
     if question.datatype == AttributeType.SINGLE:
         return forms.ChoiceField(choices=[("", _("Choose…")), *choices], **common)
     if question.datatype == AttributeType.MULTI:
@@ -54,12 +46,6 @@ def _attribute_field(question: CategoryAttribute) -> forms.Field:
     if question.datatype == AttributeType.TEXT:
         return forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=2000, **common)
     return forms.CharField(max_length=200, **common)
-
-
-def _english() -> bool:
-    from django.utils.translation import get_language
-
-    return (get_language() or "pl").startswith("en")
 
 
 class ReportForm(forms.Form):

@@ -1,17 +1,10 @@
-"""Read-side data the resident pages render: the categories for the form and the legend."""
+"""Read-side data the resident pages render: the legend of categories on the map."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
-
-from mapa.reports.models import Category
-
-
-def form_categories() -> QuerySet[Category]:
-    """Active categories with their extra questions, in the form's order."""
-    return Category.objects.filter(active=True).prefetch_related("attributes")
+from mapa.catalogue.models import Category
 
 
 def category_legend(categories: list[Category]) -> list[dict[str, Any]]:

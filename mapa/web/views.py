@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from django.conf import settings
@@ -12,21 +11,19 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from mapa.districts.routing import OutsideServiceArea
+from mapa.catalogue.selectors import active_categories
 from mapa.districts.selectors import district_choices
-from mapa.reports.attributes import AttributeErrors
-from mapa.reports.geojson import report_feature
 from mapa.reports.models import Channel, Report
 from mapa.reports.photos import PhotoError
-from mapa.reports.selectors import (
-    public_attributes,
-    public_history,
-    public_report,
-    routing_explanation,
-)
-from mapa.reports.services import PhotoNotAvailable, photo_upload, report_create
+from mapa.reports.refusals import REPORT_REFUSALS, refusal_errors
+from mapa.reports.selectors import public_report
+from mapa.reports.services import photo_upload, report_create
 from mapa.web.forms import ReportForm, attribute_field_name
-from mapa.web.selectors import category_legend, form_categories
+from mapa.web.selectors import category_legend
+
+# The form field that shows an API field's error: the form asks for the
+# place as a district (or pin) and takes one photo.
+FORM_FIELD_OF = {"location": "district", "photos": "photo"}
 
 
 def _map_context(form: ReportForm) -> dict[str, Any]:
@@ -46,7 +43,9 @@ def _map_context(form: ReportForm) -> dict[str, Any]:
 
 
 def _form(data: Any = None, files: Any = None) -> ReportForm:
-    return ReportForm(data, files, categories=list(form_categories()), districts=district_choices())
+    return ReportForm(
+        data, files, categories=list(active_categories()), districts=district_choices()
+    )
 
 
 @require_GET
@@ -92,40 +91,34 @@ def _file(form: ReportForm) -> Report | None:
             reporter_phone=data["phone"],
             photo_ids=photo_ids,
         )
-    except OutsideServiceArea as exc:
-        form.add_error("district", exc.message)
-    except AttributeErrors as exc:
-        for code, messages in exc.errors.items():
-            name = attribute_field_name(category.code, code)
-            form.add_error(name if name in form.fields else None, messages)
-    except PhotoNotAvailable as exc:
-        form.add_error("photo", str(exc))
+    except REPORT_REFUSALS as exc:
+        for field, messages in refusal_errors(exc).items():
+            if field == "attributes":
+                for code, answer_messages in messages.items():
+                    name = attribute_field_name(category.code, code)
+                    form.add_error(name if name in form.fields else None, answer_messages)
+            else:
+                form.add_error(FORM_FIELD_OF[field], messages)
     return None
 
 
 @require_GET
 def report_page(request: HttpRequest, reference: str) -> HttpResponse:
     """One report's public page: where, what, its status and public timeline. No personal data."""
-    report = public_report(reference)
-    if report is None:
+    detail = public_report(reference)
+    if detail is None:
         raise Http404(_("No report with reference %(reference)s.") % {"reference": reference})
-    feature = report_feature(report.pk)
-    history = [
-        {**entry, "at": datetime.fromisoformat(entry["at"])} for entry in public_history(report)
-    ]
     return render(
         request,
         "web/report.html",
         {
-            "report": report,
-            "feature": feature,
-            "props": feature["properties"],
+            "report": detail.report,
+            "props": detail.feature["properties"],
             "attributes": [
-                {**answer, "display": _shown(answer["display"])}
-                for answer in public_attributes(report)
+                {**answer, "display": _shown(answer["display"])} for answer in detail.attributes
             ],
-            "explanation": routing_explanation(report),
-            "history": history,
+            "explanation": detail.explanation,
+            "history": detail.history,
             "just_sent": request.GET.get("sent") == "1",
             "tiles": {"url": settings.MAPA_TILE_URL, "attribution": settings.MAPA_TILE_ATTRIBUTION},
         },

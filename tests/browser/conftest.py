@@ -23,7 +23,8 @@ from django.test import override_settings
 from django.test.testcases import LiveServerThread
 from django.utils import timezone
 
-from mapa.reports.models import Category, Report, ReportPhoto
+from mapa.catalogue.models import Category
+from mapa.reports.models import Report, ReportPhoto
 from mapa.reports.services import report_create
 from tests.conftest import point
 

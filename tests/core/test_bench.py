@@ -8,9 +8,10 @@ import io
 
 import pytest
 
+from mapa.catalogue.models import Category
 from mapa.core.bench import Result, Scenario, ratio_chart, run_benchmarks
 from mapa.core.benchdata import BOSTON_TO_MAPA, load_boston
-from mapa.reports.models import Category, Report
+from mapa.reports.models import Report
 from tests.conftest import ROOT
 
 BOSTON = ROOT / "fixtures" / "boston" / "boston_311_2015_public_space.csv.gz"

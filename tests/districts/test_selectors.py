@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from mapa.districts.locating import locate
 from mapa.districts.models import District
-from mapa.districts.routing import locate
 from mapa.districts.selectors import district_choices
 
 pytestmark = pytest.mark.django_db

@@ -80,7 +80,7 @@ def test_the_nearby_query_uses_the_geography_index(make_report):
                                  4326),
                       'pin', '', 'x', '{}', 'web', 'new', NULL, c.default_unit_id,
                       'category_default', '{}', '', '', '', '', now(), now()
-               FROM generate_series(1, 5000) g, reports_category c WHERE c.code = 'pothole'"""
+               FROM generate_series(1, 5000) g, catalogue_category c WHERE c.code = 'pothole'"""
         )
         cursor.execute("ANALYZE reports_report")
         cursor.execute(

@@ -7,8 +7,8 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from mapa.districts.routing import OutsideServiceArea
-from mapa.reports.attributes import AttributeErrors
+from mapa.catalogue.attributes import AttributeErrors
+from mapa.districts.locating import OutsideServiceArea
 from mapa.reports.models import Report, ReportEvent
 from mapa.reports.services import next_reference, report_create
 from tests.conftest import GDANSK_BAY, point

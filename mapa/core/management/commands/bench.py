@@ -16,9 +16,9 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import connection
 
+from mapa.catalogue.citydata import load_city
 from mapa.core.bench import Scenario, run_benchmarks, write_results
 from mapa.core.benchdata import bench_reports_loaded, load_boston
-from mapa.districts.citydata import load_city
 
 ROOT = Path(settings.BASE_DIR)
 

@@ -27,7 +27,7 @@ from typing import Any, TextIO, cast
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.text import slugify
 
-from mapa.districts.models import WGS84
+from mapa.core.geo import WGS84
 from mapa.places.importing import import_places
 from mapa.places.sources import FieldMap, Source, SourceUnreadable, read_csv, read_ogr
 

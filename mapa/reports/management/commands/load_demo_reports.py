@@ -21,9 +21,10 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
+from mapa.catalogue.models import Category
 from mapa.places.models import Place
 from mapa.places.seeding import ADDRESSES_DATASET, DISTRICTS_DATASET
-from mapa.reports.models import Category, Channel, LocationSource, Report, ReportEvent
+from mapa.reports.models import Channel, LocationSource, Report, ReportEvent
 from mapa.reports.services import report_change_status, report_create
 
 DEMO_MARK = "Mapa: demo data"

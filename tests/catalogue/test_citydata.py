@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from mapa.districts.citydata import load_city
-from mapa.districts.models import City, District, Unit
-from mapa.reports.models import Category
+from mapa.catalogue.citydata import load_city
+from mapa.catalogue.models import Category, Unit
+from mapa.districts.models import City, District
 from tests.conftest import GDANSK
 
 pytestmark = pytest.mark.django_db
 
 
-def test_gdansk_is_loaded_with_its_neighbours_districts_units_and_categories():
+def test_gdansk_is_loaded_with_its_neighbours_catalogue_units_and_categories():
     assert District.objects.count() == 35
     assert set(City.objects.values_list("slug", "served")) == {
         ("gdansk", True),

@@ -6,8 +6,9 @@ import json
 
 import pytest
 
-from mapa.districts.routing import locate, route
-from mapa.reports.models import Category
+from mapa.catalogue.models import Category
+from mapa.catalogue.routing import route
+from mapa.districts.locating import locate
 from tests.conftest import GDANSK, point
 
 ADDRESSES = json.loads((GDANSK / "gdansk_city_addresses_pois.geojson").read_text(encoding="utf-8"))[

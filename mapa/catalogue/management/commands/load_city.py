@@ -11,7 +11,8 @@ from typing import Any, TextIO, cast
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from mapa.districts.citydata import ManifestError, load_city
+from mapa.catalogue.citydata import load_city
+from mapa.districts.citydata import ManifestError
 from mapa.districts.importing import SourceUnreadable
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from mapa.reports.models import AttributeType, Category
+from mapa.catalogue.models import AttributeType, Category
 
 STRING_MAX = 200
 TEXT_MAX = 2000

@@ -9,10 +9,11 @@ from django.contrib.gis.geos import Point
 from django.db import connection
 from django.utils import translation
 
+from mapa.catalogue.models import Category, RoutingRule, Unit
+from mapa.catalogue.routing import ROUTE_SQL, route
 from mapa.core.sql import fetch_all, fetch_one
-from mapa.districts.models import District, RoutingRule, Unit
-from mapa.districts.routing import ROUTE_SQL, OutsideServiceArea, route
-from mapa.reports.models import Category
+from mapa.districts.locating import OutsideServiceArea
+from mapa.districts.models import District
 from tests.conftest import GDANSK_BAY, GDYNIA_CENTRE, NEPTUNE_FOUNTAIN, WRZESZCZ_GORNY, point
 
 pytestmark = pytest.mark.django_db
@@ -54,8 +55,8 @@ def test_stray_animal_in_wrzeszcz_goes_to_the_municipal_police_wrzeszcz_office()
 def test_every_district_has_exactly_one_municipal_police_office():
     coverage = fetch_all(
         """SELECT d.slug, count(u.id) AS offices FROM districts_district d
-           LEFT JOIN districts_unit_districts ud ON ud.district_id = d.id
-           LEFT JOIN districts_unit u ON u.id = ud.unit_id AND u.parent_id IS NOT NULL
+           LEFT JOIN catalogue_unit_districts ud ON ud.district_id = d.id
+           LEFT JOIN catalogue_unit u ON u.id = ud.unit_id AND u.parent_id IS NOT NULL
            GROUP BY d.slug"""
     )
     assert len(coverage) == 35

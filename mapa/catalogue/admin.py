@@ -1,0 +1,35 @@
+from django.contrib import admin
+
+from mapa.catalogue.models import Category, CategoryAttribute, RoutingRule, Unit
+
+
+@admin.register(Unit)
+class UnitAdmin(admin.ModelAdmin[Unit]):
+    list_display = ["code", "name", "parent", "email", "is_triage", "active"]
+    list_filter = ["active", "is_triage", "parent"]
+    search_fields = ["code", "name", "short_name"]
+    filter_horizontal = ["districts"]
+
+
+class CategoryAttributeInline(admin.StackedInline[CategoryAttribute, Category]):
+    model = CategoryAttribute
+    extra = 0
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin[Category]):
+    list_display = ["code", "name_pl", "name_en", "default_unit", "group", "active", "order"]
+    list_filter = ["active", "group", "default_unit"]
+    search_fields = ["code", "name_pl", "name_en"]
+    inlines = [CategoryAttributeInline]
+
+
+@admin.register(RoutingRule)
+class RoutingRuleAdmin(admin.ModelAdmin[RoutingRule]):
+    list_display = ["category", "unit", "district_list", "active", "note"]
+    list_filter = ["active", "category", "unit"]
+    filter_horizontal = ["districts"]
+
+    @admin.display(description="districts")
+    def district_list(self, rule: RoutingRule) -> str:
+        return ", ".join(d.name for d in rule.districts.all()) or "(city-wide)"
