@@ -86,13 +86,13 @@ lint: python
 	$(VENV)/bin/ruff format --check .
 
 typecheck: python
-	$(VENV)/bin/mypy mapa
+	$(VENV)/bin/mypy mapa bench
 
 pytest: python
 	$(VENV)/bin/pytest
 
 bench: system-run setup
-	$(MANAGE) bench
+	$(PY) -m bench
 
 # requirements.lock: everything (make run/test); requirements-prod.lock: the container.
 lock: python

@@ -7,10 +7,7 @@ On a terminal it redraws one line; in logs and CI it prints a line at each
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable, Iterator
-from typing import TextIO, TypeVar
-
-T = TypeVar("T")
+from typing import TextIO
 
 
 class Progress:
@@ -34,10 +31,3 @@ class Progress:
             self._last_decile = pct // 10
             self.stream.write(line + "\n")
         self.stream.flush()
-
-
-def track(items: Iterable[T], total: int, label: str, stream: TextIO | None = None) -> Iterator[T]:
-    progress = Progress(total, label, stream)
-    for item in items:
-        yield item
-        progress.advance()

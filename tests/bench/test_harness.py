@@ -1,4 +1,4 @@
-"""The benchmark harness (mapa/core/bench.py, mapa/core/benchdata.py)."""
+"""The benchmark harness (bench/harness.py, bench/boston.py)."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ import io
 
 import pytest
 
+from bench.boston import BOSTON_TO_MAPA, load_boston
+from bench.harness import Result, Scenario, ratio_chart, run_benchmarks
 from mapa.catalogue.models import Category
-from mapa.core.bench import Result, Scenario, ratio_chart, run_benchmarks
-from mapa.core.benchdata import BOSTON_TO_MAPA, load_boston
 from mapa.reports.models import Report
 from tests.conftest import ROOT
 

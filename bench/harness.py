@@ -1,4 +1,4 @@
-"""Benchmarks: Mapa's endpoints against the floor of their own SQL run by psql.
+"""The benchmark harness: Mapa's endpoints against the floor of their own SQL run by psql.
 
 For each scenario Mapa runs the full request in-process (Django test client:
 URL routing, parsing, validation, PostGIS, rendering) and records the exact
