@@ -30,8 +30,11 @@ await build({
 cpSync("src/icons/sprite.svg", `${out}/mapa/icons.svg`);
 cpSync("src/icons/favicon.svg", `${out}/mapa/favicon.svg`);
 
-// The admin's GIS widget (Django's OpenLayers widget) loads these by name.
+// The admin's GIS widget (Django's OpenLayers widget) loads these by name. ol.js ends with
+// a sourceMappingURL comment, so its map travels with it: whitenoise's manifest storage
+// (production's collectstatic) refuses a file whose source map is missing.
 mkdirSync(`${out}/vendor/ol`, { recursive: true });
 cpSync("node_modules/ol/dist/ol.js", `${out}/vendor/ol/ol.js`);
+cpSync("node_modules/ol/dist/ol.js.map", `${out}/vendor/ol/ol.js.map`);
 cpSync("node_modules/ol/ol.css", `${out}/vendor/ol/ol.css`);
 console.log(`built ${out}/`);
