@@ -3,6 +3,8 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.static import serve
 
+from mapa.core import errors
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("mapa.reports.urls")),
@@ -14,3 +16,9 @@ urlpatterns = [
     # enough; a large deployment can hand /media/ to its web server instead.
     re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
 ]
+
+# What no view answered: JSON under /api/, the site's error pages elsewhere.
+handler400 = errors.bad_request
+handler403 = errors.permission_denied
+handler404 = errors.page_not_found
+handler500 = errors.server_error

@@ -9,6 +9,11 @@ from django.http import HttpRequest, HttpResponse
 API_PREFIX = "/api/"
 
 
+def is_api_request(request: HttpRequest) -> bool:
+    """The API answers in JSON and follows Accept-Language; everything else is a page."""
+    return request.path.startswith(API_PREFIX)
+
+
 class PagesInPolishFirst:
     """Pages open in Polish unless the visitor chose English; the API follows Accept-Language.
 
@@ -22,6 +27,6 @@ class PagesInPolishFirst:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if not request.path.startswith(API_PREFIX):
+        if not is_api_request(request):
             request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
         return self.get_response(request)

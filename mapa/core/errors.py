@@ -1,0 +1,49 @@
+"""Error answers for what no view answered: JSON under /api/, the site's pages elsewhere.
+
+Django calls these (``handler400``, ``handler403``, ``handler404`` and ``handler500``
+in ``mapa.urls``) when the URL resolver finds nothing, or when an exception escapes a
+view. DRF answers its own views' errors (``mapa.core.api.exception_handler``); these
+cover the rest, so that an API client never has to parse an HTML page: an unknown
+``/api/...`` path or a crash answers ``{"detail": "message"}``, DRF's shape, in the
+request's language. Pages keep HTML error pages (``404.html``, ``500.html``).
+"""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.translation import gettext as _
+from django.views import defaults
+
+from mapa.core.middleware import is_api_request
+
+
+def _detail(status: int, message: str) -> JsonResponse:
+    # UTF-8 as it is, like DRF's renderer: "końcowego", not "ko\u0144cowego".
+    return JsonResponse(
+        {"detail": message}, status=status, json_dumps_params={"ensure_ascii": False}
+    )
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    if is_api_request(request):
+        return _detail(400, _("The request is malformed."))
+    return defaults.bad_request(request, exception)
+
+
+def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
+    if is_api_request(request):
+        return _detail(403, _("You do not have permission to do this."))
+    return defaults.permission_denied(request, exception)
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    if is_api_request(request):
+        return _detail(404, _("There is no API endpoint at %(path)s.") % {"path": request.path})
+    return defaults.page_not_found(request, exception)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """Kept simple on purpose: it runs when something is already broken."""
+    if is_api_request(request):
+        return _detail(500, _("Something went wrong on our side. Please try again later."))
+    return defaults.server_error(request)

@@ -1,0 +1,34 @@
+"""Running Mapa in subprocesses as a server runs it: a production environment, a settings
+module and a URLconf that add views failing on purpose."""
+
+from __future__ import annotations
+
+import os
+
+GOOD_KEY = "k3y-" + "abcdefghij" * 6
+
+PRODUCTION = {
+    "MAPA_ENV": "production",
+    "SECRET_KEY": GOOD_KEY,
+    "ALLOWED_HOSTS": "mapa.gdansk.example",
+    "DATABASE_URL": "postgis://mapa:mapa@127.0.0.1:5432/mapa",
+}
+
+# Variables a subprocess must not inherit from the test run: each test says what it wants.
+PROFILE_VARIABLES = {
+    "MAPA_ENV",
+    "DEBUG",
+    "SECRET_KEY",
+    "ALLOWED_HOSTS",
+    "DATABASE_URL",
+    "DATABASE_CONN_MAX_AGE",
+    "MAPA_STATIC_ROOT",
+    "DJANGO_SETTINGS_MODULE",
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
+}
+
+
+def environment(env: dict[str, str]) -> dict[str, str]:
+    """This process's environment without the profile variables, plus ``env``."""
+    clean = {k: v for k, v in os.environ.items() if k not in PROFILE_VARIABLES}
+    return {**clean, **env}
