@@ -80,11 +80,15 @@ class Env:
 _DB_SCHEMES = {"postgis", "postgres", "postgresql", "pgsql"}
 
 
-def database_from_url(url: str, *, name: str = "DATABASE_URL") -> dict[str, Any]:
+def database_from_url(
+    url: str, *, name: str = "DATABASE_URL", conn_max_age: int = 0
+) -> dict[str, Any]:
     """Turn ``postgis://user:password@host:port/dbname`` into a Django DATABASES entry.
 
     Only PostgreSQL URLs are accepted: Mapa needs PostGIS. An empty host means the
     local Unix socket. ``?sslmode=require`` style query parameters become OPTIONS.
+    ``conn_max_age`` is how many seconds a connection is kept for the next request
+    (0: closed after each one); kept connections are checked before they are reused.
     """
     parts = urlsplit(url)
     if parts.scheme not in _DB_SCHEMES:
@@ -108,6 +112,6 @@ def database_from_url(url: str, *, name: str = "DATABASE_URL") -> dict[str, Any]
         "HOST": unquote(parts.hostname or ""),
         "PORT": str(port or ""),
         "OPTIONS": options,
-        "CONN_MAX_AGE": 60,
-        "CONN_HEALTH_CHECKS": True,
+        "CONN_MAX_AGE": conn_max_age,
+        "CONN_HEALTH_CHECKS": conn_max_age > 0,
     }

@@ -47,7 +47,10 @@ DATABASES = {
         env.string(
             "DATABASE_URL",
             default=None if IS_PRODUCTION else "postgis://mapa:mapa@127.0.0.1:5432/mapa",
-        )
+        ),
+        # Seconds a connection is kept for the next request. Not in development: the
+        # autoreloading server's thread per client connection would each hold one open.
+        conn_max_age=env.integer("DATABASE_CONN_MAX_AGE", 60 if IS_PRODUCTION else 0),
     )
 }
 # Lets two test runs on one server keep apart (e.g. MAPA_TEST_DATABASE=test_mapa_web).

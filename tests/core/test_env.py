@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import os
+import json
 import subprocess
 import sys
 
@@ -11,6 +11,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from mapa.env import Env, database_from_url
 from tests.conftest import ROOT
+from tests.production import PRODUCTION, environment
 
 
 def test_typed_readers_parse_and_default():
@@ -65,32 +66,11 @@ def test_bad_database_urls_fail(url, message):
         database_from_url(url)
 
 
-GOOD_KEY = "k3y-" + "abcdefghij" * 6
-
-PRODUCTION = {
-    "MAPA_ENV": "production",
-    "SECRET_KEY": GOOD_KEY,
-    "ALLOWED_HOSTS": "mapa.gdansk.example",
-    "DATABASE_URL": "postgis://mapa:mapa@127.0.0.1:5432/mapa",
-}
-
-
-# Variables the subprocess must not inherit from the test run.
-PROFILE_VARIABLES = {
-    "MAPA_ENV",
-    "DEBUG",
-    "SECRET_KEY",
-    "ALLOWED_HOSTS",
-    "DJANGO_ALLOW_ASYNC_UNSAFE",
-}
-
-
 def django_check(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if k not in PROFILE_VARIABLES}
     return subprocess.run(
         [sys.executable, "manage.py", "check", *args],
         cwd=ROOT,
-        env={**clean, **env},
+        env=environment(env),
         capture_output=True,
         text=True,
         timeout=120,
@@ -122,3 +102,56 @@ def test_check_deploy_is_clean_in_production():
     result = django_check(PRODUCTION, "--deploy", "--fail-level", "WARNING")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_connection_reuse_is_off_unless_asked():
+    assert database_from_url("postgis:///mapa")["CONN_MAX_AGE"] == 0
+    assert database_from_url("postgis:///mapa")["CONN_HEALTH_CHECKS"] is False
+    kept = database_from_url("postgis:///mapa", conn_max_age=30)
+    assert (kept["CONN_MAX_AGE"], kept["CONN_HEALTH_CHECKS"]) == (30, True)
+
+
+def database_settings(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """The DATABASES entry that mapa.settings builds from ``env``, as JSON on stdout."""
+    script = (
+        "import json; from mapa import settings; "
+        "db = settings.DATABASES['default']; "
+        "print(json.dumps([db['CONN_MAX_AGE'], db['CONN_HEALTH_CHECKS']]))"
+    )
+    return subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        env=environment(env),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [
+        ({"MAPA_ENV": "development"}, [0, False]),
+        ({"MAPA_ENV": "test"}, [0, False]),
+        (PRODUCTION, [60, True]),
+        ({**PRODUCTION, "DATABASE_CONN_MAX_AGE": "0"}, [0, False]),
+        ({"MAPA_ENV": "development", "DATABASE_CONN_MAX_AGE": "300"}, [300, True]),
+    ],
+)
+def test_database_connection_reuse_by_profile(env, expected):
+    result = database_settings(env)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("a minute", "DATABASE_CONN_MAX_AGE must be an integer"),
+        ("-1", "DATABASE_CONN_MAX_AGE must be at least 0"),
+    ],
+)
+def test_a_malformed_connection_age_stops_the_start(value, message):
+    result = database_settings({"MAPA_ENV": "development", "DATABASE_CONN_MAX_AGE": value})
+    assert result.returncode != 0
+    assert message in result.stderr
