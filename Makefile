@@ -16,6 +16,10 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 CITY ?= fixtures/gdansk
 
+# make run and make test set up a developer's machine: the development profile (DEBUG
+# on, the local database). pytest runs under the test profile (the pytest target says so).
+# Anywhere else, a server included, no MAPA_ENV means production (mapa/settings.py,
+# compose.yaml).
 export MAPA_ENV ?= development
 export PYTHONDONTWRITEBYTECODE := 1
 
@@ -89,7 +93,7 @@ typecheck: python
 	$(VENV)/bin/mypy mapa bench
 
 pytest: python
-	$(VENV)/bin/pytest
+	MAPA_ENV=test $(VENV)/bin/pytest
 
 bench: system-run setup
 	$(PY) -m bench
