@@ -85,6 +85,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "mapa.core.middleware.PagesInPolishFirst",
     "django.middleware.locale.LocaleMiddleware",
+    "mapa.core.guards.RefuseUnstorableText",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -151,10 +152,13 @@ MAPA_MAX_JSON_BODY_BYTES = env.integer("MAPA_MAX_JSON_BODY_BYTES", 64 * 1024, mi
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 MAPA_PHOTO_MAX_BYTES = env.integer("MAPA_PHOTO_MAX_BYTES", 10 * 1000 * 1000, minimum=100_000)
 MAPA_PHOTOS_PER_REPORT = 3
+# A phone's photo is 12-24 megapixels; larger is refused from the header, before decoding.
+MAPA_PHOTO_MAX_PIXELS = env.integer("MAPA_PHOTO_MAX_PIXELS", 24_000_000, minimum=1_000_000)
+MAPA_PHOTO_DECODES_AT_ONCE = env.integer("MAPA_PHOTO_DECODES_AT_ONCE", 2, minimum=1)
 
 REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["mapa.core.api.LimitedJSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["mapa.core.api.LimitedJSONParser", "mapa.core.api.GeoJSONParser"],
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "EXCEPTION_HANDLER": "mapa.core.api.exception_handler",

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import math
 from datetime import datetime
 from typing import Any
 
 from django.utils.translation import gettext as _
 
 from mapa.catalogue.models import AttributeType, Category
+from mapa.core.numbers import NotANumber, NotFinite, finite_number
 
 STRING_MAX = 200
 TEXT_MAX = 2000
@@ -59,15 +59,12 @@ def _typed(datatype: str, value: Any, keys: list[str]) -> Any:
             raise ValueError(_("Must be at most %(limit)d characters.") % {"limit": limit})
         return value.strip()
     if datatype == AttributeType.NUMBER:
-        if isinstance(value, bool) or not isinstance(value, int | float | str):
-            raise ValueError(_("Must be a number."))
         try:
-            number = float(value)
-        except ValueError:
+            return finite_number(value.strip() if isinstance(value, str) else value)
+        except NotANumber:
             raise ValueError(_("Must be a number.")) from None
-        if not math.isfinite(number):
-            raise ValueError(_("Must be a finite number."))
-        return number
+        except NotFinite:
+            raise ValueError(_("Must be a finite number.")) from None
     if datatype == AttributeType.DATETIME:
         try:
             return datetime.fromisoformat(str(value)).isoformat()

@@ -7,4 +7,9 @@ class CoreConfig(AppConfig):
     verbose_name = "Mapa core"
 
     def ready(self) -> None:
+        from django.urls import register_converter
+
         from mapa.core import checks  # noqa: F401  (registers system checks)
+        from mapa.core.guards import ReferenceConverter
+
+        register_converter(ReferenceConverter, "reference")

@@ -13,11 +13,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from mapa.core.api import GEOJSON, LimitedMultiPartParser, geojson_response
+from mapa.core.api import GEOJSON, LimitedMultiPartParser, ServiceBusy, geojson_response
 from mapa.core.serializers import validated
 from mapa.reports.filters import ReportFilter
 from mapa.reports.models import Report
-from mapa.reports.photos import PhotoError
+from mapa.reports.photos import PhotoBusy, PhotoError
 from mapa.reports.refusals import REPORT_REFUSALS, refusal_errors
 from mapa.reports.selectors import open_reports_near, public_report, report_feature_page
 from mapa.reports.serializers import NearbyInput, PageInput, PhotoInput, ReportCreateInput
@@ -98,6 +98,8 @@ class PhotoUploadApi(APIView):
             photo, gps = photo_upload(upload=upload, size=upload.size)
         except PhotoError as exc:
             raise ValidationError({"photo": [str(exc)]}) from None
+        except PhotoBusy as exc:
+            raise ServiceBusy(str(exc)) from None
         return Response(
             {
                 "id": str(photo.id),

@@ -9,6 +9,7 @@ metadata, so nothing of it is stored or published.
 from __future__ import annotations
 
 import io
+import threading
 from dataclasses import dataclass
 from typing import IO
 
@@ -19,12 +20,21 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 ACCEPTED_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 LONG_SIDE = 1600  # pixels; enough to see a pothole, small enough to load on a phone
 THUMBNAIL_SIDE = 320
-MAX_PIXELS = 50_000_000  # refuse decompression bombs before decoding them
 GPS_IFD = 0x8825
+DECODE_WAIT_SECONDS = 10
+
+# Decoding is the costly part (a 24 Mpx photo is ~100 MB of pixels for a
+# moment), so each process decodes at most this many photos at once; the
+# others wait their turn, and past DECODE_WAIT_SECONDS get a "busy, retry".
+_decode_slots = threading.BoundedSemaphore(settings.MAPA_PHOTO_DECODES_AT_ONCE)
 
 
 class PhotoError(ValueError):
     """A photo Mapa will not take, with a message for the person who sent it."""
+
+
+class PhotoBusy(RuntimeError):
+    """Every decoding slot of this process stayed busy: the sender should retry shortly."""
 
 
 @dataclass(frozen=True)
@@ -45,21 +55,13 @@ def clean_photo(upload: IO[bytes], *, size: int) -> CleanPhoto:
             _("The photo is %(size).1f MB; the limit is %(limit).0f MB.")
             % {"size": size / 1e6, "limit": limit / 1e6}
         )
+    if not _decode_slots.acquire(timeout=DECODE_WAIT_SECONDS):
+        raise PhotoBusy(_("Mapa is busy processing other photos; please send it again."))
     try:
-        with Image.open(upload) as original:
-            kind = original.format or ""
-            if kind not in ACCEPTED_FORMATS:
-                raise PhotoError(_("Send a JPEG, PNG or WebP photo."))
-            if original.width * original.height > MAX_PIXELS:
-                raise PhotoError(_("The photo has too many pixels."))
-            gps = _gps(original)
-            image = ImageOps.exif_transpose(original)
-            image.load()
-    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError):
-        raise PhotoError(
-            _("This file is not a photo Mapa can read; send a JPEG, PNG or WebP photo.")
-        ) from None
-    image.thumbnail((LONG_SIDE, LONG_SIDE))
+        image, kind, gps = _decode(upload)
+        image.thumbnail((LONG_SIDE, LONG_SIDE))
+    finally:
+        _decode_slots.release()
     return CleanPhoto(
         image=_encode(image, kind),
         extension=ACCEPTED_FORMATS[kind],
@@ -68,6 +70,38 @@ def clean_photo(upload: IO[bytes], *, size: int) -> CleanPhoto:
         thumbnail=_thumbnail(image),
         gps=gps,
     )
+
+
+def _decode(upload: IO[bytes]) -> tuple[Image.Image, str, tuple[float, float] | None]:
+    """Read the header, refuse what is too big from it, then decode (JPEGs at reduced scale)."""
+    max_pixels = settings.MAPA_PHOTO_MAX_PIXELS
+    try:
+        with Image.open(upload) as original:  # reads the header only
+            kind = original.format or ""
+            if kind not in ACCEPTED_FORMATS:
+                raise PhotoError(_("Send a JPEG, PNG or WebP photo."))
+            if original.width * original.height > max_pixels:
+                raise PhotoError(
+                    _(
+                        "The photo is %(width)d by %(height)d pixels; the limit is "
+                        "%(megapixels)d megapixels. Send a smaller photo."
+                    )
+                    % {
+                        "width": original.width,
+                        "height": original.height,
+                        "megapixels": max_pixels // 1_000_000,
+                    }
+                )
+            gps = _gps(original)
+            if kind == "JPEG":  # decode at 1/2, 1/4 or 1/8 scale when that is still enough
+                original.draft("RGB", (LONG_SIDE, LONG_SIDE))
+            image = ImageOps.exif_transpose(original)
+            image.load()
+    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError):
+        raise PhotoError(
+            _("This file is not a photo Mapa can read; send a JPEG, PNG or WebP photo.")
+        ) from None
+    return image, kind, gps
 
 
 def _encode(image: Image.Image, kind: str) -> bytes:

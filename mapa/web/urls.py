@@ -10,7 +10,7 @@ app_name = "web"
 urlpatterns = [
     path("", views.map_page, name="map"),
     path("report/", views.report_form_submit, name="report-submit"),
-    path("r/<str:reference>/", views.report_page, name="report"),
+    path("r/<reference:reference>/", views.report_page, name="report"),
     # Language switch (POST language=pl|en; remembered in the django_language cookie)
     # and the JavaScript strings' catalogue (djangojs.po).
     path("i18n/", include("django.conf.urls.i18n")),

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 from mapa.catalogue.selectors import active_categories
 from mapa.districts.selectors import district_choices
 from mapa.reports.models import Channel, Report
-from mapa.reports.photos import PhotoError
+from mapa.reports.photos import PhotoBusy, PhotoError
 from mapa.reports.refusals import REPORT_REFUSALS, refusal_errors
 from mapa.reports.selectors import public_report
 from mapa.reports.services import photo_upload, report_create
@@ -73,7 +73,7 @@ def _file(form: ReportForm) -> Report | None:
     if data.get("photo"):
         try:
             photo, _gps = photo_upload(upload=data["photo"], size=data["photo"].size)
-        except PhotoError as exc:
+        except (PhotoError, PhotoBusy) as exc:
             form.add_error("photo", str(exc))
             return None
         photo_ids.append(photo.id)
