@@ -1,7 +1,8 @@
-"""manage.py load_demo_reports (mapa/reports/management/commands/load_demo_reports.py)."""
+"""manage.py load_demo_reports and its data file, fixtures/gdansk/demo_reports.json."""
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 from io import StringIO
 
@@ -11,11 +12,16 @@ from django.test import override_settings
 from django.utils import timezone
 
 from mapa.places.seeding import load_places
-from mapa.reports.management.commands.load_demo_reports import DEMO_MARK, DEMOS
+from mapa.reports.management.commands.load_demo_reports import DEMO_MARK
+from mapa.reports.management.demo_file import read_demos
 from mapa.reports.models import OPEN_STATUSES, Report, ReportEvent
 from mapa.reports.selectors import public_history
+from tests.conftest import ROOT
 
 pytestmark = pytest.mark.django_db
+
+DEMO_FILE = ROOT / "fixtures" / "gdansk" / "demo_reports.json"
+DEMOS = read_demos(DEMO_FILE)
 
 
 @pytest.fixture
@@ -97,3 +103,102 @@ def test_it_needs_the_places(db):
 def test_it_refuses_to_run_in_production(db):
     with pytest.raises(CommandError, match="production"):
         call_command("load_demo_reports", stdout=StringIO())
+
+
+def _demo_file(tmp_path, entries) -> str:
+    path = tmp_path / "demo.json"
+    path.write_text(entries if isinstance(entries, str) else json.dumps(entries))
+    return str(path)
+
+
+GOOD = {
+    "id": "bench",
+    "place": "culture_institutions:65",
+    "category": "street-furniture",
+    "description": "Złamana deska w ławce.",
+    "days_ago": 6,
+    "steps": [{"status": "accepted", "days_later": 1, "note": ""}],
+}
+SECOND = {k: v for k, v in GOOD.items() if k != "id"}
+
+
+def test_another_file_can_be_given(db, tmp_path):
+    load_places()
+    out = StringIO()
+    call_command("load_demo_reports", file=_demo_file(tmp_path, [GOOD]), stdout=out)
+    assert out.getvalue().strip() == "Created 1 demo reports."
+    [report] = Report.objects.filter(reporter_name=DEMO_MARK)
+    assert (report.description, report.status) == (GOOD["description"], "accepted")
+
+
+@pytest.mark.parametrize(
+    ("second", "message"),
+    [
+        ({**SECOND, "category": "potholes"}, r'entry 2 \(.*\), "category": unknown category'),
+        ({**SECOND, "description": ""}, r'entry 2 \(.*\), "description": must not be empty'),
+        ({**SECOND, "days_ago": "6"}, r'entry 2 \(.*\), "days_ago": must be a number'),
+        ({k: v for k, v in SECOND.items() if k != "place"}, r'entry 2, "place": missing'),
+        ({**SECOND, "colour": "red"}, r'entry 2 \(.*\), "colour": unknown field'),
+        (GOOD, r'"id": \'bench\' is already the id'),
+        ({**SECOND, "place": "district:atlantis"}, r'"place": no such seeded place'),
+        ({**SECOND, "channel": "fax"}, r'"channel": unknown channel \'fax\''),
+        ({**SECOND, "attributes": {"colour": "red"}}, r'"attributes": .*colour'),
+        (
+            {**SECOND, "steps": [{"status": "done", "days_later": 1}]},
+            r'entry 2 \(.*\), step 1, "status": unknown status \'done\'',
+        ),
+        (
+            {**SECOND, "steps": [{"status": "resolved", "days_later": 1}] * 2},
+            r'step 2, "status": a report that is',
+        ),
+        (
+            {**SECOND, "steps": [{"status": "duplicate", "days_later": 1}]},
+            r'step 1, "duplicate_of": a duplicate needs the id of an earlier entry',
+        ),
+        (
+            {**SECOND, "steps": [{"status": "accepted"}]},
+            r'step 1, "days_later": missing',
+        ),
+    ],
+)
+def test_a_mistake_in_the_file_names_the_entry_and_field_and_saves_nothing(
+    db, tmp_path, second, message
+):
+    load_places()
+    path = _demo_file(tmp_path, [GOOD, second])
+    with pytest.raises(CommandError, match=message):
+        call_command("load_demo_reports", file=path, stdout=StringIO())
+    assert not Report.objects.exists()
+    assert not ReportEvent.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("[{", "demo.json is not valid JSON: .* line 1 column 3"),
+        ('{"place": "district:osowa"}', "must be a list of demo reports"),
+        ("[]", "must be a list of demo reports"),
+        ('["district:osowa"]', "entry 1: must be a JSON object"),
+    ],
+)
+def test_a_file_that_is_not_a_list_of_reports_is_refused(db, tmp_path, content, message):
+    load_places()
+    with pytest.raises(CommandError, match=message):
+        call_command("load_demo_reports", file=_demo_file(tmp_path, content), stdout=StringIO())
+    assert not Report.objects.exists()
+
+
+def test_a_missing_file_is_named(db, tmp_path):
+    with pytest.raises(CommandError, match=r"cannot read the demo reports .*nothing\.json"):
+        call_command("load_demo_reports", file=str(tmp_path / "nothing.json"), stdout=StringIO())
+
+
+def test_the_demo_file_keeps_its_texts_and_names_its_duplicate():
+    first, *_, last = DEMOS
+    assert (
+        first.description == "Głęboka dziura w jezdni przy krawężniku, rowerzyści muszą ją omijać."
+    )
+    assert [(s.status, s.duplicate_of) for s in last.steps] == [("duplicate", first.id)]
+    notes = {s.note for d in DEMOS for s in d.steps}
+    assert "Naprawione. Dziękujemy za zgłoszenie." in notes
+    assert "Teren uprzątnięty. Dziękujemy za zgłoszenie." in notes
