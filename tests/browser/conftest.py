@@ -156,10 +156,16 @@ class Page:
 
 
 @pytest.fixture
-def web(browser: Any, live_url: str) -> Iterator[Page]:
-    """A fresh browser context (Polish, desktop size) whose requests stay on 127.0.0.1."""
+def browser_locale() -> str:
+    """The browser's own language (Accept-Language); parametrize a test to change it."""
+    return "pl-PL"
+
+
+@pytest.fixture
+def web(browser: Any, live_url: str, browser_locale: str) -> Iterator[Page]:
+    """A fresh browser context (Polish by default, desktop size) whose requests stay local."""
     context = browser.new_context(
-        locale="pl-PL",
+        locale=browser_locale,
         viewport={"width": 1366, "height": 860},
         geolocation={"longitude": 18.6532, "latitude": 54.3485},
         permissions=["geolocation"],

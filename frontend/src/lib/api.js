@@ -21,11 +21,21 @@ function csrfToken() {
   return input ? input.value : "";
 }
 
+/** The page's language (<html lang>), so answers match the page, not the browser's setting. */
+function pageLanguage() {
+  return document.documentElement.lang || "pl";
+}
+
 async function request(url, options = {}) {
   const response = await fetch(url, {
     credentials: "same-origin",
     ...options,
-    headers: { Accept: "application/json", "X-CSRFToken": csrfToken(), ...(options.headers || {}) },
+    headers: {
+      Accept: "application/json",
+      "Accept-Language": pageLanguage(),
+      "X-CSRFToken": csrfToken(),
+      ...(options.headers || {}),
+    },
   });
   let body = null;
   const type = response.headers.get("Content-Type") || "";
