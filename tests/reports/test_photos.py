@@ -11,7 +11,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.utils import timezone
-from PIL import Image
+from PIL import Image, ImageFile
 
 from mapa.reports.models import Report, ReportPhoto
 
@@ -160,3 +160,55 @@ def test_unattached_photos_are_purged_after_a_day(api):
         ReportPhoto.objects.get(id=fresh).id
     ]
     assert not path.exists()
+
+
+def png_of(width: int, height: int) -> bytes:
+    """A tiny PNG file (one colour compresses to a few hundred KB) with many pixels."""
+    buffer = io.BytesIO()
+    Image.new("L", (width, height), 0).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def test_a_photo_over_the_pixel_limit_is_refused_from_its_header(api, monkeypatch):
+    """7000 x 7000 px in a small PNG: 49 Mpx would take seconds and gigabytes to decode."""
+    bomb = png_of(7000, 7000)
+    assert len(bomb) < 1_000_000
+
+    def no_decoding(self, *args, **kwargs):
+        raise AssertionError("the photo was decoded")
+
+    monkeypatch.setattr(ImageFile.ImageFile, "load", no_decoding)
+    response = upload(api, bomb, name="bomb.png", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 400
+    assert response.json() == {
+        "photo": [
+            "The photo is 7000 by 7000 pixels; the limit is 24 megapixels. Send a smaller photo."
+        ]
+    }
+    assert ReportPhoto.objects.count() == 0
+
+
+def test_a_phone_sized_photo_is_within_the_limit(api, settings):
+    settings.MAPA_PHOTO_MAX_PIXELS = 12_000_000
+    response = upload(api, png_of(4000, 3000), name="phone.png")
+    assert response.status_code == 201
+
+
+def test_decoding_waits_for_a_free_slot_then_says_busy(api, monkeypatch):
+    from mapa.reports import photos
+
+    monkeypatch.setattr(photos, "DECODE_WAIT_SECONDS", 0.1)
+    slots = photos._decode_slots
+    taken = 0
+    while slots.acquire(blocking=False):  # every slot busy with another upload
+        taken += 1
+    try:
+        response = upload(api, photo_bytes(size=(800, 600)), HTTP_ACCEPT_LANGUAGE="en")
+    finally:
+        for _ in range(taken):
+            slots.release()
+    assert taken == 2  # MAPA_PHOTO_DECODES_AT_ONCE's default
+    assert response.status_code == 503
+    assert response["Retry-After"] == "5"
+    assert ReportPhoto.objects.count() == 0
+    assert upload(api, photo_bytes(size=(800, 600))).status_code == 201
