@@ -88,6 +88,7 @@ demo: data
 lint: python
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
 
 typecheck: python
 	$(VENV)/bin/mypy mapa bench

@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "mapa.reports",
     "mapa.places",
     "mapa.web",
+    "mapa.demo",
 ]
 
 MIDDLEWARE = [

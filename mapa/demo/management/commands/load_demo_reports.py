@@ -28,9 +28,9 @@ from django.utils import timezone
 
 from mapa.catalogue.attributes import AttributeErrors, clean_attributes
 from mapa.catalogue.models import Category
+from mapa.demo.demo_file import Demo, Step, entry_label, field_error, read_demos
 from mapa.places.models import Place
 from mapa.places.seeding import ADDRESSES_DATASET, DISTRICTS_DATASET
-from mapa.reports.management.demo_file import Demo, Step, entry_label, field_error, read_demos
 from mapa.reports.models import LocationSource, Report, ReportEvent
 from mapa.reports.refusals import REPORT_REFUSALS, refusal_errors
 from mapa.reports.services import report_change_status, report_create

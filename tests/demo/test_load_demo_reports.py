@@ -11,9 +11,9 @@ from django.core.management import CommandError, call_command
 from django.test import override_settings
 from django.utils import timezone
 
+from mapa.demo.demo_file import read_demos
+from mapa.demo.management.commands.load_demo_reports import DEMO_MARK
 from mapa.places.seeding import load_places
-from mapa.reports.management.commands.load_demo_reports import DEMO_MARK
-from mapa.reports.management.demo_file import read_demos
 from mapa.reports.models import OPEN_STATUSES, Report, ReportEvent
 from mapa.reports.selectors import public_history
 from tests.conftest import ROOT
