@@ -77,7 +77,8 @@ numbered_points AS (
 )
 INSERT INTO reports_report (reference, category_id, location, location_source, address,
     description, attributes, channel, status, district_id, unit_id, routing_reason, routing,
-    routing_explanation, reporter_name, reporter_email, reporter_phone, created_at, updated_at)
+    routing_explanation, reporter_name, reporter_email, reporter_phone, created_at, updated_at,
+    resolved_at)
 SELECT %(prefix)s || '-2015-' || lpad(b.n::text, 6, '0'), c.id, p.geom, 'pin', '',
        b.title, '{}', 'web',
        CASE WHEN b.status = 'Open' THEN 'new' ELSE 'resolved' END,
@@ -85,7 +86,8 @@ SELECT %(prefix)s || '-2015-' || lpad(b.n::text, 6, '0'), c.id, p.geom, 'pin', '
        CASE WHEN c.default_unit_id IS NULL THEN 'triage' ELSE 'category_default' END,
        '{}', 'Boston 311 benchmark data', '', '', '',
        b.opened_at AT TIME ZONE 'America/New_York',
-       COALESCE(b.closed_at, b.opened_at) AT TIME ZONE 'America/New_York'
+       COALESCE(b.closed_at, b.opened_at) AT TIME ZONE 'America/New_York',
+       b.closed_at AT TIME ZONE 'America/New_York'
 FROM numbered b
 JOIN numbered_points p ON p.n = b.n
 JOIN catalogue_category c ON c.code = b.category

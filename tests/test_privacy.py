@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from mapa.reports.services import report_change_status
+from mapa.reports.casework import report_change_status
 from tests.conftest import NEPTUNE_FOUNTAIN
 
 pytestmark = pytest.mark.django_db

@@ -80,6 +80,25 @@ class Category(models.Model):
     )
     order = models.PositiveSmallIntegerField(default=100)
     active = models.BooleanField(default=True)
+    service_days = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text=_(
+            "The service deadline: a report is due this many days after it was filed. "
+            "Empty: no deadline."
+        ),
+    )
+    # A hotspot: at least this many reports within this distance and time of each
+    # other (a flood, a fallen tree across a road, a burst pipe).
+    hotspot_reports = models.PositiveSmallIntegerField(
+        default=5, help_text=_("Reports that make a hotspot.")
+    )
+    hotspot_metres = models.PositiveIntegerField(
+        default=150, help_text=_("Largest distance between neighbouring reports of a hotspot.")
+    )
+    hotspot_hours = models.PositiveIntegerField(
+        default=24, help_text=_("Time window of a hotspot, in hours.")
+    )
 
     class Meta:
         verbose_name = _("category")
@@ -162,6 +181,44 @@ class CategoryAttribute(models.Model):
         return names.get(str(value), value)
 
 
+class ResponseTemplate(models.Model):
+    """A ready answer staff start a public update or resolution note from.
+
+    The "base of answers": per category (or for every category when empty),
+    in Polish and English, edited by administrators.
+    """
+
+    category = models.ForeignKey(
+        Category,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="response_templates",
+        help_text=_("Leave empty for a template every category can use."),
+    )
+    title_pl = models.CharField(max_length=100)
+    title_en = models.CharField(max_length=100)
+    text_pl = models.TextField(max_length=2000)
+    text_en = models.TextField(max_length=2000)
+    order = models.PositiveSmallIntegerField(default=100)
+
+    class Meta:
+        verbose_name = _("response template")
+        verbose_name_plural = _("response templates")
+        ordering = ["order", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def title(self) -> str:
+        return localized(self.title_pl, self.title_en)
+
+    @property
+    def text(self) -> str:
+        return localized(self.text_pl, self.text_en)
+
+
 class RoutingRule(models.Model):
     """Category (+ optional districts) → unit.
 
@@ -200,3 +257,4 @@ class RoutingReason(models.TextChoices):
     CITY_RULE = "city_rule", _("city-wide rule")
     CATEGORY_DEFAULT = "category_default", _("category default")
     TRIAGE = "triage", _("triage fallback")
+    REROUTED = "rerouted", _("re-routed by staff")

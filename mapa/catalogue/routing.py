@@ -185,12 +185,16 @@ def explain(data: dict[str, Any], language: str | None = None) -> str:
             "district": data["district_name"],
             "parent": data.get("parent_unit_name") or "",
             "note": data.get("rule_note") or "",
+            "by": data.get("rerouted_by") or "",
+            "from_unit": data.get("rerouted_from") or "",
         }
         reason = data["reason"]
         if reason == RoutingReason.DISTRICT_RULE:
             text = _("Sent to %(unit)s: the rule for “%(category)s” in %(district)s.")
         elif reason == RoutingReason.CITY_RULE:
             text = _("Sent to %(unit)s: the city-wide rule for “%(category)s”.")
+        elif reason == RoutingReason.REROUTED:
+            text = _("Re-routed by %(by)s from %(from_unit)s to %(unit)s: %(note)s.")
         elif reason == RoutingReason.CATEGORY_DEFAULT:
             text = _("Sent to %(unit)s: it handles “%(category)s” in %(district)s.")
         else:
@@ -201,7 +205,7 @@ def explain(data: dict[str, Any], language: str | None = None) -> str:
         parts = [text % values]
         if data.get("parent_unit_name"):
             parts.append(_("It is the office of %(parent)s that covers %(district)s.") % values)
-        if values["note"]:
+        if values["note"] and reason != RoutingReason.REROUTED:
             parts.append(_("Rule note: %(note)s.") % values)
         if data.get("border_with"):
             parts.append(

@@ -11,7 +11,9 @@ import uuid
 
 from django.conf import settings
 from django.contrib.gis.db import models
+from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GistIndex
+from django.db.models import Value
 from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -54,8 +56,19 @@ class LocationSource(models.TextChoices):
     DISTRICT = "district", _("district only (approximate)")
 
 
+class Priority(models.TextChoices):
+    LOW = "low", _("low")
+    NORMAL = "normal", _("normal")
+    HIGH = "high", _("high")
+    URGENT = "urgent", _("urgent")
+
+
 class Report(models.Model):
-    """One resident's report. Contact fields are personal data: never public."""
+    """One resident's report. Contact fields are personal data: never public.
+
+    ``version`` grows by one with every change staff make, so that a write
+    naming an older version is refused instead of overwriting a colleague's.
+    """
 
     reference = models.CharField(max_length=20, unique=True, editable=False)
     category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="reports")
@@ -92,8 +105,36 @@ class Report(models.Model):
     reporter_email = models.EmailField(blank=True)
     reporter_phone = models.CharField(max_length=30, blank=True)
 
+    # The staff's side of the case: never public.
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="registered_reports",
+        help_text=_("The consultant who took the report by phone, SMS, e-mail, chat..."),
+    )
+    # Database defaults too, so that bulk loads in SQL need not name these columns.
+    priority = models.CharField(
+        max_length=8, choices=Priority.choices, default=Priority.NORMAL, db_default="normal"
+    )
+    due_at = models.DateTimeField(
+        null=True, blank=True, help_text=_("From the category's service deadline.")
+    )
+    internal_flags = ArrayField(
+        models.CharField(max_length=40),
+        default=list,
+        db_default=Value([], output_field=ArrayField(models.CharField(max_length=40))),
+        blank=True,
+        help_text=_("Staff's own markers, e.g. danger, site visit."),
+    )
+    version = models.PositiveIntegerField(default=1, db_default=1)
+
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
+    resolved_at = models.DateTimeField(
+        null=True, blank=True, help_text=_("When it was last resolved (empty while open).")
+    )
 
     class Meta:
         verbose_name = _("report")
@@ -173,6 +214,12 @@ class ReportEvent(models.Model):
     )
     public_note = models.TextField(blank=True, max_length=2000)
     internal_note = models.TextField(blank=True, max_length=2000)
+    data = models.JSONField(
+        default=dict,
+        db_default=Value({}, output_field=models.JSONField()),
+        blank=True,
+        help_text=_("Details: the duplicate's original, moved photos."),
+    )
 
     class Meta:
         verbose_name = _("report event")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import IO, Any
 
 from django.conf import settings
@@ -15,20 +15,20 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from mapa.catalogue.attributes import clean_attributes
-from mapa.catalogue.models import Category, Unit
+from mapa.catalogue.models import Category
 from mapa.catalogue.routing import route
 from mapa.core.sql import fetch_value
 from mapa.reports.models import (
     Channel,
     EventKind,
     LocationSource,
+    Priority,
     Report,
     ReportEvent,
     ReportPhoto,
     ReportStatus,
 )
 from mapa.reports.photos import clean_photo
-from mapa.reports.workflow import TransitionError, check_transition
 
 NEXT_REFERENCE_SQL = """
 INSERT INTO reports_referencecounter (prefix, year, last_value)
@@ -97,6 +97,13 @@ def _attach_photos(report: Report, photo_ids: list[uuid.UUID]) -> None:
         )
 
 
+def _due(category: Category) -> datetime | None:
+    """The service deadline of a report filed now, from its category (None: no deadline)."""
+    if category.service_days is None:
+        return None
+    return timezone.now() + timedelta(days=category.service_days)
+
+
 def report_create(
     *,
     category: Category,
@@ -111,6 +118,8 @@ def report_create(
     location_source: str = LocationSource.PIN,
     photo_ids: list[uuid.UUID] | None = None,
     actor: User | None = None,
+    registered_by: User | None = None,
+    priority: str = Priority.NORMAL,
 ) -> Report:
     """Store a report at ``location`` (EPSG:4326) and route it, in one transaction.
 
@@ -140,6 +149,9 @@ def report_create(
             reporter_name=reporter_name,
             reporter_email=reporter_email,
             reporter_phone=reporter_phone,
+            registered_by=registered_by,
+            priority=priority,
+            due_at=_due(category),
         )
         ReportEvent.objects.create(
             report=report,
@@ -150,41 +162,3 @@ def report_create(
         )
         _attach_photos(report, photo_ids or [])
     return report
-
-
-def report_change_status(
-    *,
-    report: Report,
-    status: str,
-    actor: User | None = None,
-    actor_unit: Unit | None = None,
-    public_note: str = "",
-    internal_note: str = "",
-    duplicate_of: Report | None = None,
-) -> ReportEvent:
-    """Move ``report`` to ``status`` if the workflow allows it, and record the event."""
-    if duplicate_of is not None and duplicate_of.pk == report.pk:
-        raise TransitionError("a report cannot duplicate itself")
-    with transaction.atomic():
-        locked = Report.objects.select_for_update().get(pk=report.pk)
-        check_transition(
-            current=locked.status,
-            target=status,
-            public_note=public_note,
-            has_duplicate_of=duplicate_of is not None,
-        )
-        event = ReportEvent.objects.create(
-            report=locked,
-            kind=EventKind.STATUS,
-            actor=actor,
-            actor_unit=actor_unit,
-            from_status=locked.status,
-            to_status=status,
-            public_note=public_note,
-            internal_note=internal_note,
-        )
-        locked.status = status
-        locked.duplicate_of = duplicate_of if status == ReportStatus.DUPLICATE else None
-        locked.save(update_fields=["status", "duplicate_of", "updated_at"])
-    report.refresh_from_db()
-    return event

@@ -6,11 +6,14 @@
     resolved ──► in_progress   (reopened: the problem came back)
     rejected, duplicate ──► accepted   (the decision was wrong)
 
-A rejection must say why, publicly ("not the city's responsibility: private
-land"); a duplicate must point at the report it duplicates.
+A resolution and a rejection must say, publicly, what was done or why not:
+it is the feedback the resident receives ("not the city's responsibility:
+private land"). A duplicate must point at the report it duplicates.
 """
 
 from __future__ import annotations
+
+from django.utils.translation import gettext as _
 
 from mapa.reports.models import ReportStatus
 
@@ -26,8 +29,19 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 
+# Closing a case answers the resident: these need a public note.
+NEEDS_PUBLIC_NOTE = frozenset({S.RESOLVED, S.REJECTED})
+
+
 class TransitionError(ValueError):
-    """A status change the workflow does not allow, or lacks what it needs."""
+    """A status change the workflow does not allow, or lacks what it needs.
+
+    ``allowed`` lists the statuses the report may move to from where it is.
+    """
+
+    def __init__(self, message: str, *, allowed: frozenset[str] = frozenset()) -> None:
+        super().__init__(message)
+        self.allowed = sorted(allowed, key=list(S.values).index)
 
 
 def allowed_next(status: str) -> frozenset[str]:
@@ -38,13 +52,24 @@ def check_transition(
     *, current: str, target: str, public_note: str, has_duplicate_of: bool
 ) -> None:
     """Raise ``TransitionError`` unless ``current`` → ``target`` is allowed and complete."""
+    allowed = allowed_next(current)
     if target not in S.values:
-        raise TransitionError(f"unknown status {target!r}")
-    if target not in allowed_next(current):
         raise TransitionError(
-            f"a report that is {S(current).label} cannot become {S(target).label}"
+            _("%(status)s is an unknown status.") % {"status": target}, allowed=allowed
         )
-    if target == S.REJECTED and not public_note.strip():
-        raise TransitionError("a rejection needs a public note saying why")
+    if target not in allowed:
+        raise TransitionError(
+            _("A report that is %(current)s cannot become %(target)s.")
+            % {"current": S(current).label, "target": S(target).label},
+            allowed=allowed,
+        )
+    if target in NEEDS_PUBLIC_NOTE and not public_note.strip():
+        raise TransitionError(
+            _("To make a report %(target)s, write a public note: the resident reads it.")
+            % {"target": S(target).label},
+            allowed=allowed,
+        )
     if target == S.DUPLICATE and not has_duplicate_of:
-        raise TransitionError("a duplicate must name the report it duplicates")
+        raise TransitionError(
+            _("A duplicate must name the report it duplicates."), allowed=allowed
+        )

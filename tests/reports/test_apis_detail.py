@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from mapa.reports.services import report_change_status
+from mapa.reports.casework import report_change_status
 
 pytestmark = pytest.mark.django_db
 

@@ -9,9 +9,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from mapa.reports.casework import report_change_status
 from mapa.reports.models import Report
 from mapa.reports.selectors import LIST_MAX_LIMIT
-from mapa.reports.services import report_change_status
 from tests.conftest import NEPTUNE_FOUNTAIN, WRZESZCZ_GORNY
 
 pytestmark = pytest.mark.django_db

@@ -6,8 +6,8 @@ import pytest
 from django.db import connection
 
 from mapa.core.sql import fetch_value
+from mapa.reports.casework import report_change_status
 from mapa.reports.geojson import NEARBY_SQL, feature_params
-from mapa.reports.services import report_change_status
 from tests.conftest import NEPTUNE_FOUNTAIN
 
 pytestmark = pytest.mark.django_db
@@ -31,7 +31,7 @@ def test_open_reports_within_the_radius_nearest_first_with_distances(api, make_r
     near = make_report(*(("pothole", *metres_east(100))))
     make_report(*(("pothole", *metres_east(260))))  # outside 250 m
     closed = make_report(*(("pothole", *metres_east(50))))
-    report_change_status(report=closed, status="resolved")
+    report_change_status(report=closed, status="resolved", public_note="Naprawiono.")
 
     response = api.get(URL, {"lon": LON, "lat": LAT})
     assert response.status_code == 200

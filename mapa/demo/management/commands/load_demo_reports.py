@@ -31,9 +31,10 @@ from mapa.catalogue.models import Category
 from mapa.demo.demo_file import Demo, Step, entry_label, field_error, read_demos
 from mapa.places.models import Place
 from mapa.places.seeding import ADDRESSES_DATASET, DISTRICTS_DATASET
+from mapa.reports.casework import report_change_status
 from mapa.reports.models import LocationSource, Report, ReportEvent
 from mapa.reports.refusals import REPORT_REFUSALS, refusal_errors
-from mapa.reports.services import report_change_status, report_create
+from mapa.reports.services import report_create
 
 DEMO_MARK = "Mapa: demo data"
 DEFAULT_FILE = Path("fixtures") / "gdansk" / "demo_reports.json"  # under settings.BASE_DIR
