@@ -10,6 +10,8 @@ them is personal data: reporter name, e-mail and phone are never selected.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -105,17 +107,34 @@ def feature_params() -> list[Any]:
     ]
 
 
-def page_of_features(page_sql: str, page_params: list[Any], limit: int) -> dict[str, Any]:
+@dataclass(frozen=True)
+class FeatureShape:
+    """What one feature of a list holds: its SQL, the report columns it reads, its parameters.
+
+    The public shape is ``PUBLIC``; the staff side adds its own properties on top.
+    """
+
+    sql: str
+    columns: tuple[str, ...]
+    params: Callable[[], list[Any]]
+
+
+PUBLIC = FeatureShape(sql=FEATURE_SQL, columns=FEATURE_COLUMNS, params=feature_params)
+
+
+def page_of_features(
+    page_sql: str, page_params: list[Any], limit: int, shape: FeatureShape = PUBLIC
+) -> dict[str, Any]:
     """Features for the reports that ``page_sql`` selects (newest first).
 
-    ``page_sql`` selects FEATURE_COLUMNS of at most ``limit + 1`` reports; the
+    ``page_sql`` selects ``shape.columns`` of at most ``limit + 1`` reports; the
     extra one only tells whether another page exists. Returns the features as
     JSON text, how many, and the id to continue after.
     """
     sql = f"""
     WITH page AS ({page_sql}),
     features AS (
-        SELECT r.id, {FEATURE_SQL} AS feature
+        SELECT r.id, {shape.sql} AS feature
         FROM (SELECT * FROM page ORDER BY id DESC LIMIT %s) r
         {FEATURE_JOINS}
     )
@@ -126,7 +145,7 @@ def page_of_features(page_sql: str, page_params: list[Any], limit: int) -> dict[
         (SELECT count(*) FROM page) > %s AS has_more,
         (SELECT min(id) FROM features) AS last_id
     """
-    row = fetch_one(sql, [*page_params, *feature_params(), limit, limit])
+    row = fetch_one(sql, [*page_params, *shape.params(), limit, limit])
     assert row is not None  # an aggregate always returns a row
     return row
 

@@ -10,7 +10,8 @@ from django.db.models import Prefetch, QuerySet
 
 from mapa.catalogue.routing import explain
 from mapa.reports.geojson import (
-    FEATURE_COLUMNS,
+    PUBLIC,
+    FeatureShape,
     open_reports_near_geojson,
     page_of_features,
     report_feature,
@@ -31,14 +32,18 @@ class FeaturePage:
 
 
 def report_feature_page(
-    reports: QuerySet[Report], *, limit: int, after: int | None = None
+    reports: QuerySet[Report],
+    *,
+    limit: int,
+    after: int | None = None,
+    shape: FeatureShape = PUBLIC,
 ) -> FeaturePage:
     """One page of ``reports`` as GeoJSON features, newest first (keyset paging on id)."""
     if after is not None:
         reports = reports.filter(id__lt=after)
-    page = reports.order_by("-id").values(*FEATURE_COLUMNS)[: limit + 1]
+    page = reports.order_by("-id").values(*shape.columns)[: limit + 1]
     sql, params = page.query.sql_with_params()
-    row = page_of_features(sql, list(params), limit)
+    row = page_of_features(sql, list(params), limit, shape)
     return FeaturePage(
         features_json=row["features"],
         returned=row["returned"],
