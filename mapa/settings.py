@@ -61,7 +61,7 @@ if MAPA_ENV == "test":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "mapa.staff.apps.StaffAdminConfig",  # django.contrib.admin, with a throttled log-in
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.gis",
     "rest_framework",
+    "rest_framework.authtoken",
     "rest_framework_gis",
     "django_filters",
     "mapa.core",
@@ -77,6 +78,7 @@ INSTALLED_APPS = [
     "mapa.reports",
     "mapa.places",
     "mapa.web",
+    "mapa.staff",
     "mapa.demo",
 ]
 
@@ -160,11 +162,24 @@ MAPA_PHOTO_DECODES_AT_ONCE = env.integer("MAPA_PHOTO_DECODES_AT_ONCE", 2, minimu
 REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["mapa.core.api.LimitedJSONParser", "mapa.core.api.GeoJSONParser"],
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    # Other systems send `Authorization: Token <key>` (manage.py api_token; revoked in the
+    # admin); the pages use the session. Token first, so that a request without either is
+    # a 401 with `WWW-Authenticate: Token` rather than a 403.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "EXCEPTION_HANDLER": "mapa.core.api.exception_handler",
     "UNAUTHENTICATED_USER": None,
 }
+
+# Staff log-in (mapa/staff/). Failed log-ins are counted per client address
+# (mapa/staff/throttle.py): behind reverse proxies that append to X-Forwarded-For,
+# say how many, or every client would share the proxy's address.
+LOGIN_URL = "/staff/login/"
+LOGIN_REDIRECT_URL = "/staff/"
+MAPA_TRUSTED_PROXIES = env.integer("MAPA_TRUSTED_PROXIES", 0)
 
 # Map tiles. The pages must work without them (tests run with no tile server).
 MAPA_TILE_URL = env.string(

@@ -1,0 +1,24 @@
+"""Django's admin site, with the log-in throttled as the staff log-in is.
+
+``StaffAdminConfig`` (``mapa/staff/apps.py``) makes this the default site, so
+``admin.site`` everywhere is this one.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest, HttpResponse
+
+from mapa.staff.forms import ThrottledAdminAuthenticationForm
+from mapa.staff.views import throttled_as_429
+
+
+class StaffAdminSite(admin.AdminSite):
+    login_form = ThrottledAdminAuthenticationForm
+
+    def login(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        return throttled_as_429(super().login(request, extra_context))
