@@ -11,7 +11,9 @@ urlpatterns = [
     path("api/", include("mapa.catalogue.urls")),
     path("api/", include("mapa.districts.urls")),
     path("api/", include("mapa.places.urls")),
+    path("api/staff/", include("mapa.staff.api_urls")),
     path("staff/", include("mapa.staff.auth_urls")),
+    path("staff/", include("mapa.staff.urls")),
     path("", include("mapa.web.urls")),
     # Uploaded photos. Django serves them itself so that a single container is
     # enough; a large deployment can hand /media/ to its web server instead.

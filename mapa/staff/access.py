@@ -1,0 +1,101 @@
+"""Who may see which case and do what with it: enforced on the object, everywhere.
+
+The API, the pages and the admin all ask here. A case a user may not see
+does not exist for them: ``case_for`` raises ``Http404``, exactly as for a
+reference that names no case, so its existence is not confirmed. A case they
+may see but not act on in the asked way is a ``PermissionDenied`` (403).
+
+| action      | consultant | unit staff (own units) | dispatcher | admin |
+|-------------|:----------:|:----------------------:|:----------:|:-----:|
+| view        | all        | own                    | all        | all   |
+| contact     | yes        | yes                    | no         | yes   |
+| intake      | yes        | no                     | no         | yes   |
+| transition  | yes        | yes                    | yes        | yes   |
+| note        | yes        | yes                    | yes        | yes   |
+| duplicate   | yes        | yes                    | yes        | yes   |
+| reroute     | any unit   | back to GCK only       | no         | any   |
+| merge       | yes        | no                     | yes        | yes   |
+
+Unit staff's "own units" include those units' district offices.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from mapa.catalogue.models import Unit
+from mapa.reports.models import Report
+from mapa.staff.models import Role
+from mapa.staff.roles import AnyUser, role_of, units_of
+
+
+class Action(StrEnum):
+    VIEW = "view"
+    CONTACT = "contact"
+    INTAKE = "intake"
+    TRANSITION = "transition"
+    NOTE = "note"
+    DUPLICATE = "duplicate"
+    REROUTE = "reroute"
+    MERGE = "merge"
+
+
+_EVERY = frozenset(Action)
+ALLOWED: dict[Role, frozenset[Action]] = {
+    Role.CONSULTANT: _EVERY,
+    Role.UNIT_STAFF: _EVERY - {Action.INTAKE, Action.MERGE},
+    Role.DISPATCHER: _EVERY - {Action.CONTACT, Action.INTAKE, Action.REROUTE},
+    Role.ADMIN: _EVERY,
+}
+
+
+def may(user: AnyUser, action: Action) -> bool:
+    """May ``user``'s role do ``action`` at all (on the cases they can see)?"""
+    role = role_of(user)
+    return role is not None and action in ALLOWED[role]
+
+
+def visible_reports(user: AnyUser) -> QuerySet[Report]:
+    """Every case ``user`` may see: all for GCK, dispatchers, admins; its own for a unit."""
+    role = role_of(user)
+    if role is None:
+        return Report.objects.none()
+    if role != Role.UNIT_STAFF:
+        return Report.objects.all()
+    units = units_of(user)
+    return Report.objects.filter(Q(unit_id__in=units) | Q(unit__parent_id__in=units))
+
+
+def case_for(user: AnyUser, reference: str, action: Action = Action.VIEW) -> Report:
+    """The case ``reference`` if ``user`` may see it and do ``action``; else 404 or 403."""
+    report = visible_reports(user).filter(reference=reference).first()
+    if report is None:
+        raise Http404(_("No report with reference %(reference)s.") % {"reference": reference})
+    if not may(user, action):
+        raise PermissionDenied(_("Your role may not do this with a case."))
+    return report
+
+
+def reroute_targets(user: AnyUser) -> QuerySet[Unit]:
+    """The units ``user`` may send a case to: any active unit, or for unit staff only GCK."""
+    role = role_of(user)
+    if role is None or Action.REROUTE not in ALLOWED[role]:
+        return Unit.objects.none()
+    active = Unit.objects.filter(active=True)
+    return active.filter(is_triage=True) if role == Role.UNIT_STAFF else active
+
+
+def acting_unit(user: AnyUser) -> Unit | None:
+    """The unit a user acts for in a case's history: GCK for consultants, a unit's own staff's."""
+    role = role_of(user)
+    if role == Role.CONSULTANT:
+        return Unit.objects.filter(is_triage=True).first()
+    if role == Role.UNIT_STAFF:
+        units = units_of(user)
+        return Unit.objects.filter(pk=units[0]).first() if units else None
+    return None

@@ -1,0 +1,35 @@
+"""The staff API under /api/staff/ (mapa/urls.py includes it)."""
+
+from django.urls import path
+
+from mapa.staff import apis
+
+urlpatterns = [
+    path("reports/", apis.StaffReportListApi.as_view(), name="api-staff-reports"),
+    path(
+        "reports/<reference:reference>/",
+        apis.StaffReportDetailApi.as_view(),
+        name="api-staff-report",
+    ),
+    path(
+        "reports/<reference:reference>/transition/",
+        apis.TransitionApi.as_view(),
+        name="api-staff-transition",
+    ),
+    path(
+        "reports/<reference:reference>/reroute/",
+        apis.RerouteApi.as_view(),
+        name="api-staff-reroute",
+    ),
+    path(
+        "reports/<reference:reference>/duplicate/",
+        apis.DuplicateApi.as_view(),
+        name="api-staff-duplicate",
+    ),
+    path(
+        "reports/<reference:reference>/unduplicate/",
+        apis.UnduplicateApi.as_view(),
+        name="api-staff-unduplicate",
+    ),
+    path("reports/<reference:reference>/notes/", apis.NoteApi.as_view(), name="api-staff-notes"),
+]
