@@ -37,7 +37,7 @@ help:
 	@echo "make lock   re-resolve requirements.lock from pyproject.toml"
 
 run: system-run setup demo
-	@echo "Mapa is at http://$(HOST):$(PORT)/ (admin: $(MANAGE) createsuperuser)"
+	@echo "Mapa is at http://$(HOST):$(PORT)/ (staff: /staff/login/, demo accounts in the README)"
 	$(MANAGE) runserver $(HOST):$(PORT)
 
 test: system-test setup lint typecheck pytest
@@ -81,9 +81,11 @@ data: db
 	@$(MANAGE) load_city $(CITY)
 	@$(MANAGE) load_places
 
-# Demonstration reports for `make run` (not for tests); does nothing if they exist.
+# Demonstration reports and staff accounts for `make run` (not for tests); does nothing
+# if they exist.
 demo: data
 	@$(MANAGE) load_demo_reports
+	@$(MANAGE) load_demo_staff
 
 lint: python
 	$(VENV)/bin/ruff check .
