@@ -3,30 +3,51 @@
 from __future__ import annotations
 
 import pytest
+from django.utils import translation
 
+from mapa.reports.casework import report_change_status
 from mapa.reports.models import ReportEvent, ReportStatus
-from mapa.reports.services import report_change_status
-from mapa.reports.workflow import TRANSITIONS, TransitionError, check_transition
+from mapa.reports.workflow import TRANSITIONS, TransitionError, allowed_next, check_transition
 
 S = ReportStatus
 
+# The allowed changes, written out (README "Statuses", mapa/reports/workflow.py):
+# forward along new → accepted → in_progress → resolved, skipping steps allowed and
+# in_progress → accepted allowed back; rejected and duplicate from any open status;
+# resolved → in_progress reopens; rejected/duplicate → accepted undoes a wrong call.
+ALLOWED = {
+    ("new", "accepted"),
+    ("new", "in_progress"),
+    ("new", "resolved"),
+    ("new", "rejected"),
+    ("new", "duplicate"),
+    ("accepted", "in_progress"),
+    ("accepted", "resolved"),
+    ("accepted", "rejected"),
+    ("accepted", "duplicate"),
+    ("in_progress", "accepted"),
+    ("in_progress", "resolved"),
+    ("in_progress", "rejected"),
+    ("in_progress", "duplicate"),
+    ("resolved", "in_progress"),
+    ("rejected", "accepted"),
+    ("duplicate", "accepted"),
+}
+STATUSES = ["new", "accepted", "in_progress", "resolved", "rejected", "duplicate"]
+EVERY_PAIR = [(current, target) for current in STATUSES for target in STATUSES]
 
-@pytest.mark.parametrize(
-    ("current", "target"),
-    [(current, target) for current, targets in TRANSITIONS.items() for target in targets],
-)
+
+def test_the_statuses_are_the_documented_six():
+    assert sorted(S.values) == sorted(STATUSES)
+
+
+@pytest.mark.parametrize(("current", "target"), sorted(ALLOWED))
 def test_allowed_transitions_pass(current, target):
     check_transition(current=current, target=target, public_note="powód", has_duplicate_of=True)
 
 
 @pytest.mark.parametrize(
-    ("current", "target"),
-    [
-        (current, target)
-        for current in S.values
-        for target in S.values
-        if target not in TRANSITIONS[current]
-    ],
+    ("current", "target"), [pair for pair in EVERY_PAIR if pair not in ALLOWED]
 )
 def test_every_other_transition_is_refused(current, target):
     with pytest.raises(TransitionError):
@@ -35,11 +56,26 @@ def test_every_other_transition_is_refused(current, target):
 
 def test_every_status_has_a_rule():
     assert set(TRANSITIONS) == set(S.values)
+    for status in STATUSES:
+        assert allowed_next(status) == {target for current, target in ALLOWED if current == status}
 
 
-def test_a_rejection_needs_a_public_reason():
-    with pytest.raises(TransitionError, match="public note"):
-        check_transition(current=S.NEW, target=S.REJECTED, public_note="  ", has_duplicate_of=False)
+# Closing a case answers the resident: resolving says what was done, rejecting why not.
+NEEDS_A_PUBLIC_NOTE = {"resolved", "rejected"}
+
+
+@pytest.mark.parametrize("target", sorted(NEEDS_A_PUBLIC_NOTE))
+def test_resolving_and_rejecting_need_a_public_note(target):
+    with translation.override("en"), pytest.raises(TransitionError, match="public note"):
+        check_transition(current=S.NEW, target=target, public_note="  ", has_duplicate_of=False)
+
+
+@pytest.mark.parametrize(
+    ("current", "target"),
+    sorted(pair for pair in ALLOWED if pair[1] not in NEEDS_A_PUBLIC_NOTE | {"duplicate"}),
+)
+def test_other_changes_need_no_note(current, target):
+    check_transition(current=current, target=target, public_note="", has_duplicate_of=False)
 
 
 def test_a_duplicate_must_name_its_original():
@@ -74,7 +110,7 @@ def test_a_change_writes_an_event_with_who_when_from_to_and_note(make_report, dj
 @pytest.mark.django_db
 def test_a_refused_change_changes_nothing(make_report):
     report = make_report()
-    report_change_status(report=report, status=S.RESOLVED)
+    report_change_status(report=report, status=S.RESOLVED, public_note="Naprawiono.")
     with pytest.raises(TransitionError):
         report_change_status(report=report, status=S.NEW)
     report.refresh_from_db()
