@@ -14,10 +14,12 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from mapa.core.audit import audited
 from mapa.core.i18n import localized, localized_name
 from mapa.districts.models import District
 
 
+@audited(model_name="UnitAudit")
 class Unit(models.Model):
     """A city unit that receives reports: an authority, a department or an office.
 
@@ -60,6 +62,7 @@ class Unit(models.Model):
         return self.name
 
 
+@audited(model_name="CategoryAudit")
 class Category(models.Model):
     """A kind of problem a resident can report (Open311: a service)."""
 
@@ -128,6 +131,7 @@ class AttributeType(models.TextChoices):
     MULTI = "multivaluelist", _("several of a list")
 
 
+@audited(model_name="CategoryAttributeAudit")
 class CategoryAttribute(models.Model):
     """An extra question a category asks, e.g. the kind of animal (Open311: attribute)."""
 
@@ -181,6 +185,7 @@ class CategoryAttribute(models.Model):
         return names.get(str(value), value)
 
 
+@audited(model_name="ResponseTemplateAudit")
 class ResponseTemplate(models.Model):
     """A ready answer staff start a public update or resolution note from.
 
@@ -219,6 +224,7 @@ class ResponseTemplate(models.Model):
         return localized(self.text_pl, self.text_en)
 
 
+@audited(model_name="RoutingRuleAudit")
 class RoutingRule(models.Model):
     """Category (+ optional districts) → unit.
 
@@ -258,3 +264,10 @@ class RoutingReason(models.TextChoices):
     CATEGORY_DEFAULT = "category_default", _("category default")
     TRIAGE = "triage", _("triage fallback")
     REROUTED = "rerouted", _("re-routed by staff")
+
+
+# Which districts a unit covers and a rule names: changes to these are routing changes.
+audited(model_name="UnitDistrictsAudit", app_label="catalogue")(Unit.districts.through)
+audited(model_name="RoutingRuleDistrictsAudit", app_label="catalogue")(
+    RoutingRule.districts.through
+)

@@ -10,6 +10,8 @@ class CoreConfig(AppConfig):
         from django.urls import register_converter
 
         from mapa.core import checks  # noqa: F401  (registers system checks)
+        from mapa.core.audit import name_commands_in_the_trail
         from mapa.core.guards import ReferenceConverter
 
         register_converter(ReferenceConverter, "reference")
+        name_commands_in_the_trail()

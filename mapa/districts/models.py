@@ -14,9 +14,11 @@ from django.contrib.gis.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from mapa.core.audit import audited
 from mapa.core.geo import WGS84
 
 
+@audited(exclude=["boundary"], model_name="CityAudit")
 class City(models.Model):
     """A municipality. Served cities take reports; neighbours are only named.
 
@@ -54,6 +56,7 @@ class City(models.Model):
         return self.name
 
 
+@audited(exclude=["geometry"], model_name="DistrictAudit")
 class District(models.Model):
     """An administrative district (dzielnica) of a served city: the unit of routing."""
 

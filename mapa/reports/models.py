@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from mapa.catalogue.models import Category, RoutingReason, Unit
+from mapa.core.audit import audited
 from mapa.core.geo import WGS84
 from mapa.districts.models import District
 
@@ -63,6 +64,10 @@ class Priority(models.TextChoices):
     URGENT = "urgent", _("urgent")
 
 
+@audited(
+    exclude=["reporter_name", "reporter_email", "reporter_phone", "updated_at"],
+    model_name="ReportAudit",
+)
 class Report(models.Model):
     """One resident's report. Contact fields are personal data: never public.
 
@@ -159,6 +164,7 @@ def _photo_path(photo: ReportPhoto, filename: str) -> str:
     return f"photos/{photo.created_at:%Y/%m}/{filename}"
 
 
+@audited(fields=["report", "image"], model_name="ReportPhotoAudit")
 class ReportPhoto(models.Model):
     """A photo of the problem, stored without metadata (see ``mapa.reports.photos``).
 

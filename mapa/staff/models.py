@@ -7,6 +7,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from mapa.core.audit import audited
+
 
 class Role(models.TextChoices):
     """What a staff account may see and do (issue 8, "People and permissions").
@@ -26,6 +28,7 @@ class Role(models.TextChoices):
     ADMIN = "admin", _("administrator")
 
 
+@audited(model_name="StaffProfileAudit")
 class StaffProfile(models.Model):
     """A staff account's role and, for unit staff, the units it works for.
 
@@ -56,3 +59,8 @@ class StaffProfile(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} ({self.get_role_display()})"
+
+
+# Who may do what: staff roles and units are part of the audit trail. (Django's
+# User table is not: its triggers would need a migration in django.contrib.auth.)
+audited(model_name="StaffUnitsAudit", app_label="staff")(StaffProfile.units.through)

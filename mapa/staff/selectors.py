@@ -9,6 +9,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from mapa.catalogue.models import ResponseTemplate
+from mapa.reports.audit import report_audit_trail
 from mapa.reports.models import OPEN_STATUSES, Report, ReportEvent, ReportStatus
 from mapa.reports.selectors import FeaturePage, public_report, report_feature_page
 from mapa.reports.workflow import allowed_next
@@ -68,6 +69,7 @@ def case_detail(user: AnyUser, report: Report) -> dict[str, Any]:
                 report.duplicates.order_by("id").values_list("reference", flat=True)
             ),
             "events": [_event(e) for e in events],
+            "audit": [entry.as_data() for entry in report_audit_trail(report.pk)],
             "response_templates": response_templates(report),
         }
     )
