@@ -40,42 +40,75 @@ from mapa.districts.locating import (
     point_params,
 )
 
+
+def decision_joins(*, district_id: str) -> str:
+    """Joins that decide the unit for ``category`` in the district ``district_id``.
+
+    ``district_id`` is an SQL expression naming a district id in the enclosing
+    query, which must also have a ``category`` row (``id``, ``default_unit_id``).
+    Each is evaluated per row (LATERAL), so one statement can decide one point's
+    district (``ROUTE_SQL``) or every district at once (``mapa.catalogue.coverage``).
+    Adds ``rule``, ``target``, ``office``, ``unit`` and ``parent``; select
+    ``DECISION_COLUMNS`` from them.
+    """
+    return f"""
+LEFT JOIN LATERAL (
+    SELECT r.id, r.unit_id, r.note, count(rd.district_id) AS n_districts
+    FROM catalogue_routingrule r
+    JOIN catalogue_unit u ON u.id = r.unit_id AND u.active
+    LEFT JOIN catalogue_routingrule_districts rd ON rd.routingrule_id = r.id
+    WHERE r.category_id = category.id AND r.active
+    GROUP BY r.id
+    HAVING count(rd.district_id) = 0
+        OR bool_or(rd.district_id = {district_id})
+    ORDER BY count(rd.district_id) = 0, count(rd.district_id), r.id
+    LIMIT 1
+) rule ON TRUE
+CROSS JOIN LATERAL (
+    SELECT COALESCE(
+        rule.unit_id,
+        (SELECT u.id FROM catalogue_unit u
+          WHERE u.id = category.default_unit_id AND u.active),
+        (SELECT id FROM catalogue_unit WHERE is_triage)
+    ) AS unit_id
+) target
+LEFT JOIN LATERAL (
+    SELECT u.id
+    FROM catalogue_unit u
+    JOIN catalogue_unit_districts ud ON ud.unit_id = u.id
+    WHERE u.parent_id = target.unit_id
+      AND u.active
+      AND ud.district_id = {district_id}
+    ORDER BY u.code COLLATE "C"
+    LIMIT 1
+) office ON TRUE
+JOIN catalogue_unit unit ON unit.id = COALESCE(office.id, target.unit_id)
+LEFT JOIN catalogue_unit parent ON parent.id = unit.parent_id AND office.id IS NOT NULL
+"""
+
+
+# Why the unit was chosen (``RoutingReason``), decided once, here.
+DECISION_COLUMNS = f"""
+    rule.id AS rule_id,
+    rule.note AS rule_note,
+    rule.n_districts AS rule_districts,
+    CASE
+        WHEN rule.id IS NOT NULL AND rule.n_districts > 0 THEN '{RoutingReason.DISTRICT_RULE.value}'
+        WHEN rule.id IS NOT NULL THEN '{RoutingReason.CITY_RULE.value}'
+        WHEN category.default_unit_id = target.unit_id THEN '{RoutingReason.CATEGORY_DEFAULT.value}'
+        ELSE '{RoutingReason.TRIAGE.value}'
+    END AS reason,
+    unit.id AS unit_id,
+    unit.code AS unit_code,
+    unit.name AS unit_name,
+    parent.name AS parent_unit_name"""
+
 ROUTE_SQL = (
     POINT_CTES
     + """,
 category AS (
     SELECT c.id, c.code, c.name_pl, c.name_en, c.default_unit_id
     FROM catalogue_category c WHERE c.id = %(category_id)s
-),
-rule AS (
-    SELECT r.id, r.unit_id, r.note, count(rd.district_id) AS n_districts
-    FROM catalogue_routingrule r
-    JOIN catalogue_unit u ON u.id = r.unit_id AND u.active
-    LEFT JOIN catalogue_routingrule_districts rd ON rd.routingrule_id = r.id
-    WHERE r.category_id = %(category_id)s AND r.active
-    GROUP BY r.id
-    HAVING count(rd.district_id) = 0
-        OR bool_or(rd.district_id = (SELECT id FROM chosen))
-    ORDER BY count(rd.district_id) = 0, count(rd.district_id), r.id
-    LIMIT 1
-),
-target AS (
-    SELECT COALESCE(
-        (SELECT unit_id FROM rule),
-        (SELECT u.id FROM category JOIN catalogue_unit u
-            ON u.id = category.default_unit_id AND u.active),
-        (SELECT id FROM catalogue_unit WHERE is_triage)
-    ) AS unit_id
-),
-office AS (
-    SELECT u.id
-    FROM catalogue_unit u
-    JOIN catalogue_unit_districts ud ON ud.unit_id = u.id
-    WHERE u.parent_id = (SELECT unit_id FROM target)
-      AND u.active
-      AND ud.district_id = (SELECT id FROM chosen)
-    ORDER BY u.code COLLATE "C"
-    LIMIT 1
 )
 SELECT
     chosen.id AS district_id,
@@ -87,24 +120,12 @@ SELECT
     + """,
     category.code AS category_code,
     category.name_pl AS category_name_pl,
-    category.name_en AS category_name_en,
-    rule.id AS rule_id,
-    rule.note AS rule_note,
-    rule.n_districts AS rule_districts,
-    (category.default_unit_id IS NOT NULL
-        AND category.default_unit_id = (SELECT unit_id FROM target)) AS is_default,
-    unit.id AS unit_id,
-    unit.code AS unit_code,
-    unit.name AS unit_name,
-    parent.name AS parent_unit_name
+    category.name_en AS category_name_en,"""
+    + DECISION_COLUMNS
+    + """
 FROM chosen
-CROSS JOIN category
-LEFT JOIN rule ON TRUE
-JOIN catalogue_unit unit ON unit.id = COALESCE((SELECT id FROM office),
-                                               (SELECT unit_id FROM target))
-LEFT JOIN catalogue_unit parent ON parent.id = unit.parent_id
-    AND unit.id = (SELECT id FROM office)
-"""
+CROSS JOIN category"""
+    + decision_joins(district_id="chosen.id")
 )
 
 
@@ -159,20 +180,12 @@ def route(*, category_id: int, point: Point) -> RoutingDecision:
         unit_id=row["unit_id"],
         unit_code=row["unit_code"],
         unit_name=row["unit_name"],
-        reason=_reason(row),
+        reason=RoutingReason(row["reason"]),
         rule_id=row["rule_id"],
         rule_note=row["rule_note"] or "",
         parent_unit_name=row["parent_unit_name"],
         border_with=tuple(row["border_with"]),
     )
-
-
-def _reason(row: dict[str, Any]) -> RoutingReason:
-    if row["rule_id"] is not None:
-        return RoutingReason.DISTRICT_RULE if row["rule_districts"] else RoutingReason.CITY_RULE
-    if row["is_default"]:
-        return RoutingReason.CATEGORY_DEFAULT
-    return RoutingReason.TRIAGE
 
 
 def explain(data: dict[str, Any], language: str | None = None) -> str:
