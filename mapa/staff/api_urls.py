@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from mapa.staff import apis
+from mapa.staff import apis, hotspot_apis, routing_apis
 
 urlpatterns = [
     path("reports/", apis.StaffReportListApi.as_view(), name="api-staff-reports"),
@@ -32,4 +32,9 @@ urlpatterns = [
         name="api-staff-unduplicate",
     ),
     path("reports/<reference:reference>/notes/", apis.NoteApi.as_view(), name="api-staff-notes"),
+    path("hotspots/", hotspot_apis.HotspotListApi.as_view(), name="api-staff-hotspots"),
+    path(
+        "hotspots/merge/", hotspot_apis.HotspotMergeApi.as_view(), name="api-staff-hotspots-merge"
+    ),
+    path("coverage/", routing_apis.CoverageApi.as_view(), name="api-staff-coverage"),
 ]
