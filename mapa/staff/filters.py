@@ -15,6 +15,7 @@ from typing import Any
 import django_filters
 from django import forms
 from django.contrib.gis.forms import GeometryField
+from django.contrib.gis.gdal import GDALException
 from django.contrib.gis.geos import GEOSException, GEOSGeometry, MultiPolygon, Polygon
 from django.db.models import Model, Q, QuerySet
 from django.utils import timezone
@@ -47,7 +48,8 @@ class DrawnAreaField(GeometryField):
             raise forms.ValidationError(_("Coordinates must be WGS84 longitude and latitude."))
         try:
             area = GEOSGeometry(json.dumps(data), srid=WGS84)
-        except (GEOSException, ValueError, TypeError):
+        except (GEOSException, GDALException, ValueError, TypeError):
+            # GDAL parses the GeoJSON: empty, missing or non-numeric coordinates fail there.
             raise forms.ValidationError(_("These coordinates do not make a polygon.")) from None
         if not isinstance(area, Polygon | MultiPolygon) or area.empty:
             raise forms.ValidationError(_("These coordinates do not make a polygon."))
@@ -112,8 +114,22 @@ class ChannelFilter(CodesFilter):
     field_class = ChannelListField
 
 
+class OverdueField(forms.NullBooleanField):
+    """``true``/``false`` (or ``1``/``0``); anything else is a 400, not a filter ignored."""
+
+    widget = forms.TextInput  # NullBooleanSelect would read an unknown value as "no filter"
+
+    def to_python(self, value: Any) -> bool | None:  # type: ignore[override]  # as Django's
+        result = super().to_python(value)
+        if result is None and value not in self.empty_values:
+            raise forms.ValidationError(_("Must be a valid boolean."))
+        return result
+
+
 class OverdueFilter(django_filters.BooleanFilter):
     """``overdue=true``: open cases past their due date; ``false``: all others."""
+
+    field_class = OverdueField
 
     def filter(self, qs: QuerySet[Report], value: bool | None) -> QuerySet[Report]:
         if value is None:
