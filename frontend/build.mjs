@@ -4,6 +4,9 @@
 //   dist/mapa/mapa.css    every resident page's styles (Leaflet's and markercluster's included)
 //   dist/mapa/map.js      the resident's map and report form  (src/map.js)
 //   dist/mapa/report.js   a report's page: its small map       (src/report.js)
+//   dist/mapa/staff/hotspots.js          the hotspots: a map and a list, merging one into a case
+//   dist/mapa/staff/routing.js           the routing tools: simulate a point, coverage by unit
+//   dist/mapa/staff/tools.css            the hotspots' and routing tools' styles
 //   dist/mapa/icons.svg   category and interface icons, used by templates and scripts
 import { build } from "esbuild";
 import { cpSync, mkdirSync, rmSync } from "node:fs";
@@ -13,7 +16,14 @@ rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
 
 await build({
-  entryPoints: ["src/map.js", "src/report.js", "src/mapa.css"],
+  entryPoints: [
+    "src/map.js",
+    "src/report.js",
+    "src/mapa.css",
+    "src/staff/hotspots.js",
+    "src/staff/routing.js",
+    "src/staff/tools.css",
+  ],
   bundle: true,
   format: "esm",
   splitting: true,

@@ -1,9 +1,39 @@
-"""Placeholder until this page is built (issue 8): answers 404, never a broken page."""
+"""The hotspots page (/staff/hotspots/): where open reports cluster now, on a map and in a list.
+
+The page is a shell: ``frontend/src/staff/hotspots.js`` loads the hotspots from
+``GET /api/staff/hotspots/`` and merges one through ``POST /api/staff/hotspots/merge/``,
+which check the role and every case again.
+"""
 
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from mapa.catalogue.models import Category
+from mapa.staff.access import Action, may
+from mapa.staff.pages import staff_only
+from mapa.staff.roles import role_of
 
 
+@require_GET
+@staff_only
 def hotspots_page(request: HttpRequest) -> HttpResponse:
-    raise Http404
+    """The hotspots among the cases the user may see, and merging one (for roles that may)."""
+    defaults = {
+        field: Category._meta.get_field(field).get_default()
+        for field in ("hotspot_reports", "hotspot_metres", "hotspot_hours")
+    }
+    return render(
+        request,
+        "staff/hotspots.html",
+        {
+            "role": role_of(request.user),
+            "can_intake": may(request.user, Action.INTAKE),
+            "defaults": defaults,
+            "page_options": {"can_merge": may(request.user, Action.MERGE)},
+            "tiles": {"url": settings.MAPA_TILE_URL, "attribution": settings.MAPA_TILE_ATTRIBUTION},
+        },
+    )
