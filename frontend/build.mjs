@@ -4,6 +4,9 @@
 //   dist/mapa/mapa.css    every resident page's styles (Leaflet's and markercluster's included)
 //   dist/mapa/map.js      the resident's map and report form  (src/map.js)
 //   dist/mapa/report.js   a report's page: its small map       (src/report.js)
+//   dist/mapa/staff/dispatcher.js (+ .css)  the dispatcher's map and list; Leaflet-Geoman draws areas
+//   dist/mapa/staff/case.js              a case's page: its actions through the staff API
+//   dist/mapa/staff/intake.js            the consultant's intake form
 //   dist/mapa/staff/hotspots.js          the hotspots: a map and a list, merging one into a case
 //   dist/mapa/staff/routing.js           the routing tools: simulate a point, coverage by unit
 //   dist/mapa/staff/tools.css            the hotspots' and routing tools' styles
@@ -20,6 +23,9 @@ await build({
     "src/map.js",
     "src/report.js",
     "src/mapa.css",
+    "src/staff/dispatcher.js",
+    "src/staff/case.js",
+    "src/staff/intake.js",
     "src/staff/hotspots.js",
     "src/staff/routing.js",
     "src/staff/tools.css",

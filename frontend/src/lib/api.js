@@ -50,10 +50,11 @@ export function getJSON(url, params = {}, { signal } = {}) {
   return request(full, { signal });
 }
 
-export function postJSON(url, data) {
+/** POST JSON; `headers` adds to the usual ones (e.g. If-Match: "12" for a versioned write). */
+export function postJSON(url, data, { headers = {} } = {}) {
   return request(url, {
     method: "POST",
-    headers: { "Content-Type": "application/json" },
+    headers: { "Content-Type": "application/json", ...headers },
     body: JSON.stringify(data),
   });
 }
