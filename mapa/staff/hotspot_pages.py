@@ -8,6 +8,7 @@ which check the role and every case again.
 from __future__ import annotations
 
 from django.conf import settings
+from django.db.models import Field
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
@@ -23,8 +24,9 @@ from mapa.staff.roles import role_of
 def hotspots_page(request: HttpRequest) -> HttpResponse:
     """The hotspots among the cases the user may see, and merging one (for roles that may)."""
     defaults = {
-        field: Category._meta.get_field(field).get_default()
-        for field in ("hotspot_reports", "hotspot_metres", "hotspot_hours")
+        name: field.get_default()
+        for name in ("hotspot_reports", "hotspot_metres", "hotspot_hours")
+        if isinstance(field := Category._meta.get_field(name), Field)
     }
     return render(
         request,

@@ -72,8 +72,9 @@ def test_the_hotspots_page_shows_a_seeded_hotspot_and_merges_it(web, staff, seed
     items = page.locator("#hotspot-list > li")
     expect(items).to_have_count(1)
     hotspot = items.first
-    expect(hotspot.locator("h2")).to_contain_text("6")
-    expect(hotspot.locator("h2")).to_contain_text("Dziura w jezdni lub uszkodzona droga: 6 zgłoszeń")
+    expect(hotspot.get_by_role("heading", level=2)).to_have_text(
+        "6 Dziura w jezdni lub uszkodzona droga: 6 zgłoszeń"
+    )
     expect(hotspot).to_contain_text("Śródmieście")
     for report in reports:
         link = hotspot.locator(f'a[href="/staff/r/{report.reference}/"]')
