@@ -149,7 +149,9 @@ class Counts:
 
     cells: list[CountCell]
     by_category_status: list[Count]
+    by_category: list[Count]
     by_district_status: list[Count]
+    by_district: list[Count]
     by_status: list[Count]
     total: int
 
@@ -167,7 +169,9 @@ LEFT JOIN districts_district d ON d.id = r.district_id
 GROUP BY GROUPING SETS (
     (d.slug, d.name, c.code, c.name_pl, c.name_en, c."order", r.status),
     (c.code, c.name_pl, c.name_en, c."order", r.status),
+    (c.code, c.name_pl, c.name_en, c."order"),
     (d.slug, d.name, r.status),
+    (d.slug, d.name),
     (r.status),
     ()
 )
@@ -175,7 +179,10 @@ ORDER BY rolled_up, d.name {order} NULLS LAST, c."order", c.code, array_position
 """
 
 # GROUPING(d.slug, c.code, r.status) is a bit mask: 1 where the column is rolled up.
-_CELL, _CATEGORY_STATUS, _DISTRICT_STATUS, _STATUS, _TOTAL = 0b000, 0b100, 0b010, 0b110, 0b111
+_CELL = 0b000
+_CATEGORY_STATUS, _CATEGORY = 0b100, 0b101
+_DISTRICT_STATUS, _DISTRICT = 0b010, 0b011
+_STATUS, _TOTAL = 0b110, 0b111
 
 
 def report_counts(reports: QuerySet[Report], period: Period) -> Counts:
@@ -204,9 +211,17 @@ def report_counts(reports: QuerySet[Report], period: Period) -> Counts:
             Count(row["category"], row["category_name"], row["status"], row["count"])
             for row in by_grouping.get(_CATEGORY_STATUS, [])
         ],
+        by_category=[
+            Count(row["category"], row["category_name"], None, row["count"])
+            for row in by_grouping.get(_CATEGORY, [])
+        ],
         by_district_status=[
             Count(row["district"], row["district_name"], row["status"], row["count"])
             for row in by_grouping.get(_DISTRICT_STATUS, [])
+        ],
+        by_district=[
+            Count(row["district"], row["district_name"], None, row["count"])
+            for row in by_grouping.get(_DISTRICT, [])
         ],
         by_status=[
             Count(row["status"], None, row["status"], row["count"])

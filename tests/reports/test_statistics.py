@@ -138,6 +138,14 @@ def test_counts_by_district_category_and_status(seeded):
         Count("stray-animal", STRAY_PL, "resolved", 2),  # 8, 10
         Count("stray-animal", STRAY_PL, "rejected", 1),  # 9
     ]
+    assert counts.by_category == [
+        Count("pothole", POTHOLE_PL, None, 7),  # 1-7
+        Count("stray-animal", STRAY_PL, None, 4),  # 8-11
+    ]
+    assert counts.by_district == [
+        Count("srodmiescie", "Śródmieście", None, 6),  # 1-4, 8, 9
+        Count("wrzeszcz-gorny", "Wrzeszcz Górny", None, 5),  # 5-7, 10, 11
+    ]
     assert counts.by_district_status == [
         Count("srodmiescie", "Śródmieście", "resolved", 5),  # 1-4, 8
         Count("srodmiescie", "Śródmieście", "rejected", 1),  # 9
