@@ -4,6 +4,7 @@
 //   dist/mapa/mapa.css    every resident page's styles (Leaflet's and markercluster's included)
 //   dist/mapa/map.js      the resident's map and report form  (src/map.js)
 //   dist/mapa/report.js   a report's page: its small map       (src/report.js)
+//   dist/mapa/stats.js (+ stats.css)  the statistics pages: Chart.js bars, a Leaflet choropleth
 //   dist/mapa/staff/dispatcher.js (+ .css)  the dispatcher's map and list; Leaflet-Geoman draws areas
 //   dist/mapa/staff/case.js              a case's page: its actions through the staff API
 //   dist/mapa/staff/intake.js            the consultant's intake form
@@ -23,6 +24,8 @@ await build({
     "src/map.js",
     "src/report.js",
     "src/mapa.css",
+    "src/stats.js",
+    "src/stats.css",
     "src/staff/dispatcher.js",
     "src/staff/case.js",
     "src/staff/intake.js",
