@@ -212,6 +212,8 @@ class DuplicateApi(CaseActionApi):
                 _("No report with reference %(reference)s.") % {"reference": data["of"]},
                 field="of",
             )
+        if original.pk == report.pk:  # bad input naming ``of``, not a workflow conflict
+            raise CaseworkError(_("A report cannot duplicate itself."), field="of")
         report_mark_duplicate(
             report=report,
             original=original,
