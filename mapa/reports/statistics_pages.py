@@ -53,8 +53,12 @@ class PeriodForm(forms.Form):
     """
 
     def __init__(self, data: Any = None, *, today: date | None = None) -> None:
-        super().__init__(data if data is not None else {})  # no data: the default period
         self.today = today or timezone.localdate()
+        # A day not given is the default's, written into the data so the fields show it.
+        given = {name: (data or {}).get(name) or "" for name in ("from", "to")}
+        given["from"] = given["from"] or self.default_start.isoformat()
+        given["to"] = given["to"] or self.today.isoformat()
+        super().__init__(given)
         bounds = {"min": EARLIEST.isoformat(), "max": LATEST.isoformat()}
         for name, label in (("from", gettext_lazy("From")), ("to", gettext_lazy("To"))):
             attrs = {"type": "date", "aria-describedby": f"id_{name}-error", **bounds}
@@ -63,9 +67,6 @@ class PeriodForm(forms.Form):
                 required=False,
                 widget=forms.DateInput(attrs=attrs, format="%Y-%m-%d"),
             )
-        if not any(self.data.get(name) for name in ("from", "to")):
-            # Show the default period in the fields.
-            self.initial = {"from": self.default_start, "to": self.today}
 
     @property
     def default_start(self) -> date:
