@@ -8,6 +8,7 @@ intake form post to it. The views only gather what the templates show.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from datetime import datetime
 from functools import wraps
@@ -99,6 +100,7 @@ def case_page(request: HttpRequest, reference: str) -> HttpResponse:
             "props": props,
             "answers": _answers(report),
             "events": [_event(event) for event in props["events"]],
+            "audit": [_audited(entry) for entry in props.get("audit", [])],
             "due_at": _when(props["due_at"]),
             "actions": _actions(request, report, props),
             "tiles": _tiles(),
@@ -135,6 +137,24 @@ def _event(event: dict[str, Any]) -> dict[str, Any]:
         "from_status_label": _status_label(event["from_status"]),
         "to_status_label": _status_label(event["to_status"]),
     }
+
+
+def _audited(entry: dict[str, Any]) -> dict[str, Any]:
+    """One audit-trail entry as the page shows it: each changed field as old → new text."""
+    return {
+        **entry,
+        "at": _when(entry["at"]),
+        "changes": [
+            {"field": field, "old": _value(old), "new": _value(new)}
+            for field, (old, new) in sorted(entry["changes"].items())
+        ],
+    }
+
+
+def _value(value: Any) -> str:
+    if value is None or value == "":
+        return "—"
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
 
 
 def _actions(request: HttpRequest, report: Report, props: dict[str, Any]) -> dict[str, Any]:

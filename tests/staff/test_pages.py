@@ -208,6 +208,9 @@ def test_the_history_shows_internal_notes_and_who_wrote_them(as_, people, pothol
     assert "timeline-note--internal" in html
     assert "konsultantka" in html
     assert "nowe → przyjęte" in html
+    # The audit trail: each recorded change with the old and new values.
+    assert 'id="audit-heading"' in html
+    assert "<code>status</code>: new → accepted" in html
 
 
 def test_response_templates_come_in_the_pages_language(as_, pothole):
