@@ -209,6 +209,8 @@ def intake_page(request: HttpRequest) -> HttpResponse:
             "default_channel": Channel.PHONE.value,
             "default_priority": Priority.NORMAL.value,
             "case_url": "{reference}".join(case_url_parts()),
+            "photo_max_bytes": settings.MAPA_PHOTO_MAX_BYTES,
+            "photo_max_mb": settings.MAPA_PHOTO_MAX_BYTES // 1_000_000,
             "tiles": _tiles(),
         },
     )

@@ -4,6 +4,7 @@ consultant registers a phone call by keyboard alone; axe finds nothing serious o
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import shutil
@@ -16,6 +17,7 @@ from django.contrib.gis.geos import Polygon
 from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
+from PIL import Image
 
 from mapa.catalogue.models import ResponseTemplate
 from mapa.places.models import Place
@@ -333,6 +335,40 @@ def test_the_intake_form_by_keyboard_alone(web, staff, cleanup, places):
     page.keyboard.press("Enter")
     page.wait_for_url(f"**/staff/r/{reference}/")
     expect(page.locator(".contact-card")).to_contain_text("Jan Kowalski")
+
+
+def test_the_intake_form_takes_the_callers_photo_and_shows_mistakes(web, staff, cleanup):
+    from playwright.sync_api import expect
+
+    staff("konsultant-ola", "consultant")
+    page = web.page
+    log_in(web, "konsultant-ola", then="/staff/intake/")
+    page.wait_for_function("() => window.mapa && window.mapa.intake")
+    page.locator("#submit-button").click()
+    summary = page.locator("#error-summary")
+    expect(summary).to_be_focused()
+    expect(summary.locator("li")).to_have_count(3)  # place, category, description
+    web.audit("the intake form with mistakes")
+
+    image = io.BytesIO()
+    Image.new("RGB", (64, 48), (120, 90, 60)).save(image, "PNG")
+    page.locator("#id_photo").set_input_files(
+        {"name": "od-mieszkanca.png", "mimeType": "image/png", "buffer": image.getvalue()}
+    )
+    expect(page.locator(".photo-preview")).to_be_visible()
+    page.locator("#id_channel").select_option("email")
+    page.locator("#id_district").select_option("oliwa")
+    expect(page.locator("#location-status")).to_contain_text("Oliwa")
+    page.locator("#id_category").select_option("graffiti-vandalism")
+    page.locator("#id_description").fill("Graffiti na przystanku, zdjęcie w e-mailu")
+    page.locator("#submit-button").click()
+    expect(page.locator("#result")).to_be_visible()
+
+    report = Report.objects.get(reference=page.locator("[data-result=reference]").inner_text())
+    assert report.channel == Channel.EMAIL
+    assert report.district is not None
+    assert report.district.slug == "oliwa"
+    assert report.photos.count() == 1
 
 
 def test_the_intake_form_is_refused_to_dispatchers(web, staff):

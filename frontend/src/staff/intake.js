@@ -8,14 +8,16 @@ import { t, format } from "../lib/i18n.js";
 import { createMap, addDistricts } from "../map/base.js";
 import { LocationPicker } from "../form/location.js";
 import { PlaceSearch } from "../form/place-search.js";
+import { PhotoField } from "../form/photo.js";
 
 const KEEP_AFTER_SENDING = ["channel", "priority"]; // the next call likely comes the same way
 
 class IntakeForm {
-  constructor({ form, result, location }) {
+  constructor({ form, result, location, photo }) {
     this.form = form;
     this.result = result;
     this.location = location;
+    this.photo = photo;
     this.summary = form.querySelector("#error-summary");
     this.submitButton = form.querySelector("#submit-button");
     this.submitStatus = form.querySelector("#submit-status");
@@ -87,7 +89,7 @@ class IntakeForm {
       name: f.name.value.trim(),
       email: f.email.value.trim(),
       phone: f.phone.value.trim(),
-      photos: [],
+      photos: this.photo.id ? [this.photo.id] : [],
     };
   }
 
@@ -141,6 +143,7 @@ class IntakeForm {
     this.form.reset();
     for (const [name, value] of keep) this.form.elements[name].value = value;
     this.clearErrors();
+    this.photo.clear(false);
     this.categoryChanged({ quiet: true });
     this.location.clear();
     this.result.hidden = true;
@@ -191,6 +194,7 @@ class IntakeForm {
 /** The id of the input an API field's error belongs to. */
 function fieldId(field, category) {
   if (field === "location") return "id_district";
+  if (field === "photos") return "id_photo";
   if (field.startsWith("attributes.")) return `id_attr__${category}__${field.slice("attributes.".length)}`;
   return `id_${field}`;
 }
@@ -243,7 +247,18 @@ function start() {
     },
   });
   address.addEventListener("input", () => { delete address.dataset.filled; });
-  const intake = new IntakeForm({ form, result: document.getElementById("result"), location });
+  const photo = new PhotoField({
+    input: document.getElementById("id_photo"),
+    hiddenId: document.getElementById("photo-id"),
+    preview: form.querySelector(".photo-preview"),
+    status: document.getElementById("photo-status"),
+    error: document.getElementById("id_photo-error"),
+    gpsOffer: document.getElementById("photo-gps"),
+    maxBytes: Number(form.dataset.photoMaxBytes) || 10 * 1000 * 1000,
+    onGps: ({ lon, lat }) => location.set(lon, lat, "photo", { pan: true, zoom: 17 }),
+    hasPoint: () => Boolean(location.point),
+  });
+  const intake = new IntakeForm({ form, result: document.getElementById("result"), location, photo });
   window.mapa = { map, location, intake }; // for the browser tests and the curious
 }
 
