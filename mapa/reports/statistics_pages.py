@@ -372,6 +372,15 @@ def times_rows(figures: Figures, *, overdue: bool) -> list[list[Any]]:
     return rows
 
 
+def geojson_response(body: str, headers: dict[str, str] | None = None) -> HttpResponse:
+    """The choropleth's GeoJSON text, as PostGIS built it.
+
+    Not ``mapa.core.api.geojson_response``: importing that module before DRF's views
+    are loaded (as the URLconf does with these pages) is a circular import.
+    """
+    return HttpResponse(body, headers=headers, content_type="application/geo+json; charset=utf-8")
+
+
 def csv_filename(kind: str, days: tuple[date, date]) -> str:
     first, last = days
     return f"mapa-{kind}-{first.isoformat()}-{last.isoformat()}.csv"

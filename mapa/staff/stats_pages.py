@@ -17,7 +17,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from mapa.catalogue.models import Unit
-from mapa.core.api import geojson_response
 from mapa.reports.statistics import open_by_district_geojson, report_counts
 from mapa.reports.statistics_pages import (
     PeriodForm,
@@ -25,6 +24,7 @@ from mapa.reports.statistics_pages import (
     csv_filename,
     csv_response,
     gather_figures,
+    geojson_response,
     page_context,
     times_rows,
 )
