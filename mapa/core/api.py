@@ -24,7 +24,6 @@ from rest_framework.exceptions import (
 )
 from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.response import Response
-from rest_framework.views import exception_handler as drf_exception_handler
 
 from mapa.core.text import MAX_JSON_DEPTH, json_depth_exceeds, unstorable_paths, unstorable_reason
 
@@ -158,6 +157,10 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
                 .strip(),
             },
         )
+    # Imported here: rest_framework.views reads DEFAULT_PARSER_CLASSES, which names
+    # this module's parsers, when it is first imported.
+    from rest_framework.views import exception_handler as drf_exception_handler
+
     return drf_exception_handler(exc, context)
 
 
