@@ -154,6 +154,8 @@ def test_the_dispatcher_draws_a_rectangle_and_resolves_a_case_with_a_ready_answe
         expect(page.get_by_role("button", name="Narysuj prostokąt")).to_have_attribute(
             "aria-pressed", "true"
         )
+        expect(page.locator("#draw-status")).to_contain_text("przeciwległy")
+        web.audit("the dispatcher's page while drawing")
         (west, south), (east, north) = DLUGI_TARG
         x1, y1 = map_point(web, west, north)
         x2, y2 = map_point(web, east, south)

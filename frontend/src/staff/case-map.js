@@ -60,7 +60,21 @@ export class CaseMap extends EventTarget {
       this.dispatchEvent(new CustomEvent("area", { detail: JSON.stringify(geometry) }));
     });
     this.map.on("pm:drawstart", ({ shape }) => this.dispatchEvent(new CustomEvent("drawing", { detail: shape })));
+    new MutationObserver(() => this.quietDrawingMarkers()).observe(this.element, { childList: true, subtree: true });
     this.map.on("pm:drawend", () => this.dispatchEvent(new CustomEvent("drawing", { detail: "" })));
+  }
+
+  /**
+   * Geoman's corner markers follow the mouse while an area is drawn: they are not controls a
+   * keyboard or a screen reader can use (the district chips and "only what the map shows"
+   * are), so they leave the tab order and the accessibility tree.
+   */
+  quietDrawingMarkers() {
+    for (const marker of this.element.querySelectorAll(".leaflet-marker-icon.marker-icon:not([aria-hidden])")) {
+      marker.removeAttribute("role");
+      marker.setAttribute("tabindex", "-1");
+      marker.setAttribute("aria-hidden", "true");
+    }
   }
 
   draw(shape) {
