@@ -84,7 +84,7 @@ function drawChart(canvas, spec) {
 }
 
 /** Class limits for the choropleth: up to five classes of whole numbers from 1 to max. */
-export function classes(max) {
+function classes(max) {
   if (max <= 0) return [];
   const count = Math.min(CLASSES.length, max);
   const limits = [];
