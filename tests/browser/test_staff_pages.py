@@ -275,6 +275,24 @@ def test_unit_staff_neither_list_nor_reach_another_units_case(web, staff, seed_r
     expect(page.locator("#reroute-unit option")).to_have_count(1)  # back to GCK only
 
 
+def test_unit_staff_send_a_case_back_to_gck_and_lose_sight_of_it(web, staff, seed_report):
+    from playwright.sync_api import expect
+
+    staff("drogowiec", "unit_staff", units=("gzdiz",))
+    case = seed_report(*NEPTUNE_FOUNTAIN, description="To nie jest dziura, tylko kałuża")
+    page = web.page
+    log_in(web, "drogowiec", then=f"/staff/r/{case.reference}/")
+    wait_for_case_page(web)
+    page.get_by_role("button", name="Przekaż tej jednostce").click()
+    expect(page.locator("#reroute-reason-error")).not_to_be_empty()  # the reason is required
+    page.locator("#reroute-reason").fill("To nie nasza sprawa: woda na jezdni po deszczu")
+    page.get_by_role("button", name="Przekaż tej jednostce").click()
+    expect(page.locator("#case-message")).to_contain_text("Gdańskie Centrum Kontaktu")
+    expect(page.locator("#case")).to_contain_text("nie jest już wśród spraw")
+    case.refresh_from_db()
+    assert case.unit.code == "gck"
+
+
 def test_the_intake_form_by_keyboard_alone(web, staff, cleanup, places):
     from playwright.sync_api import expect
 
