@@ -70,6 +70,4 @@ def check_transition(
             allowed=allowed,
         )
     if target == S.DUPLICATE and not has_duplicate_of:
-        raise TransitionError(
-            _("A duplicate must name the report it duplicates."), allowed=allowed
-        )
+        raise TransitionError(_("A duplicate must name the report it duplicates."), allowed=allowed)
