@@ -18,6 +18,7 @@ MODELS = [
     "catalogue.unit",
     "catalogue.routingrule",
     "catalogue.category",
+    "catalogue.responsetemplate",
     "reports.report",
 ]
 

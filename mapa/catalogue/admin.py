@@ -1,6 +1,12 @@
 from django.contrib import admin
 
-from mapa.catalogue.models import Category, CategoryAttribute, RoutingRule, Unit
+from mapa.catalogue.models import (
+    Category,
+    CategoryAttribute,
+    ResponseTemplate,
+    RoutingRule,
+    Unit,
+)
 
 
 @admin.register(Unit)
@@ -33,3 +39,12 @@ class RoutingRuleAdmin(admin.ModelAdmin[RoutingRule]):
     @admin.display(description="districts")
     def district_list(self, rule: RoutingRule) -> str:
         return ", ".join(d.name for d in rule.districts.all()) or "(city-wide)"
+
+
+@admin.register(ResponseTemplate)
+class ResponseTemplateAdmin(admin.ModelAdmin[ResponseTemplate]):
+    """The "base of answers": ready public updates and resolution notes, per category."""
+
+    list_display = ["title_pl", "title_en", "category", "order"]
+    list_filter = ["category"]
+    search_fields = ["title_pl", "title_en", "text_pl", "text_en"]
