@@ -23,6 +23,14 @@ from mapa.reports.selectors import public_report
 from mapa.reports.workflow import TransitionError
 from tests.conftest import WRZESZCZ_GORNY
 
+
+@pytest.fixture(autouse=True)
+def _messages_in_english():
+    """The workflow's messages are matched in English (Polish is the default)."""
+    with translation.override("en"):
+        yield
+
+
 pytestmark = pytest.mark.django_db
 
 GZDIZ = "Gdański Zarząd Dróg i Zieleni"

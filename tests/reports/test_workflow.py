@@ -9,6 +9,14 @@ from mapa.reports.casework import report_change_status
 from mapa.reports.models import ReportEvent, ReportStatus
 from mapa.reports.workflow import TRANSITIONS, TransitionError, allowed_next, check_transition
 
+
+@pytest.fixture(autouse=True)
+def _messages_in_english():
+    """The workflow's messages are matched in English (Polish is the default)."""
+    with translation.override("en"):
+        yield
+
+
 S = ReportStatus
 
 # The allowed changes, written out (README "Statuses", mapa/reports/workflow.py):

@@ -6,6 +6,7 @@ import { debounce } from "../lib/dom.js";
 import { t, tn, format } from "../lib/i18n.js";
 import { CaseMap } from "./case-map.js";
 import { CaseTable } from "./case-table.js";
+import { hotspotLayer } from "./hotspot-layer.js";
 import { ERROR_SLOTS, apiParams, readState, writeState } from "./filter-state.js";
 
 const LIMIT = 1000; // the API's largest page; "Load more cases" follows its next link
@@ -44,6 +45,26 @@ class Dispatcher {
       this.remember();
     }
     this.load();
+    this.showHotspots();
+  }
+
+  /** Hotspots (clusters of reports now) are flagged on the map and named above the list. */
+  async showHotspots() {
+    let collection;
+    try {
+      collection = await getJSON("/api/staff/hotspots/");
+    } catch {
+      return; // the cases are what matters here; the hotspots page says what went wrong
+    }
+    const count = collection.features.length;
+    if (!count) return;
+    hotspotLayer(collection).addTo(this.map.map);
+    const note = document.getElementById("hotspot-note");
+    note.querySelector("a").textContent = format(
+      tn("%(count)s hotspot now: see it", "%(count)s hotspots now: see them", count),
+      { count },
+    );
+    note.hidden = false;
   }
 
   /** Put the state into the form's fields. */
