@@ -28,12 +28,14 @@ PO_FILES := $(wildcard mapa/locale/*/LC_MESSAGES/*.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 
 .PHONY: help run test setup system-run system-test python frontend messages db data demo \
-        lint typecheck pytest bench lock clean
+        lint typecheck pytest bench fuzz lock clean
 
 help:
 	@echo "make run    set up everything and serve Mapa on http://$(HOST):$(PORT)"
 	@echo "make test   set up everything and run lint, mypy and the whole test suite"
 	@echo "make bench  measure the main queries against psql's own time"
+	@echo "make fuzz   property-based fuzzing of the API and pages, 10x the examples of make test"
+	@echo "            (MAPA_FUZZ_SEED=<seed> replays a run; the seed is printed)"
 	@echo "make lock   re-resolve requirements.lock from pyproject.toml"
 
 run: system-run setup demo
@@ -110,3 +112,8 @@ lock: python
 
 clean:
 	rm -rf $(VENV) frontend/node_modules frontend/dist var
+
+# The fuzz suite (tests/fuzz) runs in `make test` with a few examples per property;
+# this runs ten times as many. The seed is printed; MAPA_FUZZ_SEED=<seed> replays it.
+fuzz: system-test setup
+	MAPA_ENV=test MAPA_FUZZ_PROFILE=fuzz $(VENV)/bin/pytest tests/fuzz -p no:cacheprovider

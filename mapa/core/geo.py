@@ -82,7 +82,7 @@ def point_from_geojson(value: Any) -> Point:
                 _("The %(name)s must be a number, got %(value)s.")
                 % {"name": name, "value": _shown(value)}
             )
-    if len(coordinates) == 3 and not _is_json_number(coordinates[2]):
+    if len(coordinates) == 3 and not _is_finite_json_number(coordinates[2]):
         raise CoordinateError(_("The altitude, the optional third coordinate, must be a number."))
     return point_from_lon_lat(coordinates[0], coordinates[1])
 
@@ -95,8 +95,14 @@ def _is_wgs84_crs(crs: Any) -> bool:
     return isinstance(properties, dict) and properties.get("name") in WGS84_CRS_NAMES
 
 
-def _is_json_number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
+def _is_finite_json_number(value: Any) -> bool:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    try:
+        finite_number(value)
+    except ValueError:
+        return False
+    return True
 
 
 def _number(value: Any, name: str) -> float:

@@ -12,6 +12,7 @@ NUL character (or a lone surrogate) to the database:
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from django.core.exceptions import BadRequest
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -45,14 +46,21 @@ class RefuseUnstorableText:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if unstorable_reason(request.path):
             raise Http404(_("No such page."))
-        errors = {}
+        errors: dict[str, list[str]] = {}
         for name, values in request.GET.lists():
-            for text in (name, *values):
-                reason = unstorable_reason(text)
+            reason = unstorable_reason(name)
+            if reason:  # a parameter whose very name cannot be stored names nothing
+                return self._refuse(request, {"detail": reason})
+            for value in values:
+                reason = unstorable_reason(value)
                 if reason:
-                    errors[name if not unstorable_reason(name) else "detail"] = [reason]
+                    errors[name] = [reason]
         if not errors:
             return self.get_response(request)
+        return self._refuse(request, errors)
+
+    def _refuse(self, request: HttpRequest, errors: dict[str, Any]) -> HttpResponse:
+        """The parameters the client sent are named: JSON under /api/, the 400 page elsewhere."""
         if request.path.startswith(API_PREFIX):
             return JsonResponse(errors, status=400)
-        raise BadRequest("; ".join(f"{name}: {msgs[0]}" for name, msgs in errors.items()))
+        raise BadRequest(str(errors))

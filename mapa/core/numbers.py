@@ -6,9 +6,10 @@ import math
 import re
 from typing import Any
 
-# A decimal number as text: what a person or a form would write. Python's
-# float() takes more ("1_8.6", "nan", "0x1p3", " inf "); Mapa does not.
-DECIMAL = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d{1,3})?")
+# A decimal number as text, in ASCII digits: what a person or a form would
+# write. Python's float() takes more ("1_8.6", "nan", "0x1p3", " inf ", and
+# digits of other scripts, such as fullwidth ones); Mapa does not.
+DECIMAL = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]{1,3})?")
 
 
 class NotANumber(ValueError):

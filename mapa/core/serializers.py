@@ -23,6 +23,31 @@ def validated(serializer_class: type[serializers.Serializer], data: Any) -> dict
     return result
 
 
+class TextField(serializers.CharField):
+    """Text as the client wrote it: a JSON string only, kept as sent.
+
+    DRF's CharField would take a number and store its digits ("0", "inf"),
+    and trims spaces and line separators off the ends; a resident's words
+    are neither (a report's text round-trips unchanged). ``trim_whitespace``
+    can still be asked for where the ends do not matter.
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("trim_whitespace", False)
+        super().__init__(**kwargs)
+
+    def run_validation(self, data: Any = serializers.empty) -> Any:
+        # Only spaces is still blank, though the spaces of real text are kept.
+        if isinstance(data, str) and data and not data.strip() and not self.allow_blank:
+            self.fail("blank")
+        return super().run_validation(data)
+
+    def to_internal_value(self, data: Any) -> str:
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return str(super().to_internal_value(data))
+
+
 class GeoJSONPointField(GeometryField):  # type: ignore[misc]  # drf-gis ships no types
     """A GeoJSON Point in WGS84 (``[longitude, latitude]``) ↔ a GEOS Point with SRID 4326.
 

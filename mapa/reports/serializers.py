@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 
 from mapa.catalogue.serializers import CategoryCodeField
-from mapa.core.serializers import GeoJSONPointField, LonLatInput
+from mapa.core.serializers import GeoJSONPointField, LonLatInput, TextField
 from mapa.reports.models import DESCRIPTION_MAX_LENGTH, Channel, LocationSource
 from mapa.reports.selectors import LIST_DEFAULT_LIMIT, LIST_MAX_LIMIT, NEARBY_MAX_METRES
 
@@ -23,14 +23,21 @@ phone_validator = RegexValidator(
 class ReportCreateInput(serializers.Serializer):  # type: ignore[type-arg]
     category = CategoryCodeField()
     location = GeoJSONPointField()
-    description = serializers.CharField(max_length=DESCRIPTION_MAX_LENGTH)
-    address = serializers.CharField(max_length=200, required=False, default="", allow_blank=True)
+    description = TextField(max_length=DESCRIPTION_MAX_LENGTH)
+    address = TextField(max_length=200, required=False, default="", allow_blank=True)
     attributes = serializers.DictField(required=False, default=dict)
     channel = serializers.ChoiceField(choices=Channel.choices, default=Channel.WEB)
-    name = serializers.CharField(max_length=100, required=False, default="", allow_blank=True)
+    name = TextField(
+        max_length=100, required=False, default="", allow_blank=True, trim_whitespace=True
+    )
     email = serializers.EmailField(required=False, default="", allow_blank=True)
-    phone = serializers.CharField(
-        max_length=30, required=False, default="", allow_blank=True, validators=[phone_validator]
+    phone = TextField(
+        max_length=30,
+        required=False,
+        default="",
+        allow_blank=True,
+        trim_whitespace=True,
+        validators=[phone_validator],
     )
     location_source = serializers.ChoiceField(
         choices=LocationSource.choices, default=LocationSource.PIN

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from mapa.catalogue.models import Unit
+from mapa.core.serializers import TextField
 from mapa.reports.models import Channel, Priority, ReportStatus
 from mapa.reports.serializers import ReportCreateInput
 
@@ -29,12 +30,8 @@ class VersionedInput(serializers.Serializer):  # type: ignore[type-arg]
 
 class TransitionInput(VersionedInput):
     status = serializers.ChoiceField(choices=ReportStatus.choices)
-    public_note = serializers.CharField(
-        max_length=NOTE_MAX, required=False, default="", allow_blank=True
-    )
-    internal_note = serializers.CharField(
-        max_length=NOTE_MAX, required=False, default="", allow_blank=True
-    )
+    public_note = TextField(max_length=NOTE_MAX, required=False, default="", allow_blank=True)
+    internal_note = TextField(max_length=NOTE_MAX, required=False, default="", allow_blank=True)
 
 
 class UnitCodeField(serializers.CharField):
@@ -50,26 +47,18 @@ class UnitCodeField(serializers.CharField):
 
 class RerouteInput(VersionedInput):
     unit = UnitCodeField()
-    reason = serializers.CharField(max_length=NOTE_MAX)
+    reason = TextField(max_length=NOTE_MAX)
 
 
 class DuplicateInput(VersionedInput):
     of = serializers.CharField(max_length=32)
-    public_note = serializers.CharField(
-        max_length=NOTE_MAX, required=False, default="", allow_blank=True
-    )
+    public_note = TextField(max_length=NOTE_MAX, required=False, default="", allow_blank=True)
 
 
 class UnduplicateInput(VersionedInput):
-    internal_note = serializers.CharField(
-        max_length=NOTE_MAX, required=False, default="", allow_blank=True
-    )
+    internal_note = TextField(max_length=NOTE_MAX, required=False, default="", allow_blank=True)
 
 
 class NoteInput(VersionedInput):
-    public_note = serializers.CharField(
-        max_length=NOTE_MAX, required=False, default="", allow_blank=True
-    )
-    internal_note = serializers.CharField(
-        max_length=NOTE_MAX, required=False, default="", allow_blank=True
-    )
+    public_note = TextField(max_length=NOTE_MAX, required=False, default="", allow_blank=True)
+    internal_note = TextField(max_length=NOTE_MAX, required=False, default="", allow_blank=True)

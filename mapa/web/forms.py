@@ -59,8 +59,10 @@ class ReportForm(forms.Form):
             "the description is public."
         ),
     )
-    lon = forms.FloatField(required=False, widget=forms.HiddenInput)
-    lat = forms.FloatField(required=False, widget=forms.HiddenInput)
+    # Text, parsed by mapa.core.geo as the API parses coordinates (Django's
+    # FloatField would take what float() takes: "1_8.6", "nan", other scripts' digits).
+    lon = forms.CharField(required=False, widget=forms.HiddenInput)
+    lat = forms.CharField(required=False, widget=forms.HiddenInput)
     location_source = forms.ChoiceField(
         choices=LocationSource.choices, required=False, widget=forms.HiddenInput
     )
@@ -144,7 +146,7 @@ class ReportForm(forms.Form):
 
     def _location(self, data: dict[str, Any]) -> tuple[Point | None, str]:
         lon, lat = data.get("lon"), data.get("lat")
-        if lon is not None and lat is not None:
+        if lon and lat:
             try:
                 point = point_from_lon_lat(lon, lat)
             except CoordinateError as exc:

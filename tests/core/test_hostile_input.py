@@ -181,3 +181,59 @@ def test_a_multipart_body_to_a_json_endpoint_says_what_it_takes(api, nothing_sav
     detail = response.json()["detail"]
     assert "application/json" in detail
     assert "multipart/form-data" in detail
+
+
+# Fullwidth, Arabic-Indic and Devanagari digits: float() reads them all.
+@pytest.mark.parametrize(
+    "lon", ["\uff11\uff18.\uff16\uff15", "\u0661\u0668.\u0666", "\u0967\u096e.\u096c"]
+)
+def test_digits_of_other_scripts_are_not_numbers(api, lon):
+    response = api.get(f"/api/reports/nearby/?lon={lon}&lat=54.3485", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 400
+    assert list(response.json()) == ["location"]
+
+
+@pytest.mark.parametrize("field", ["description", "address", "name"])
+@pytest.mark.parametrize("value", [0, 1e308, True, ["text"]])
+def test_text_fields_take_text_only(api, nothing_saved, field, value):
+    response = post(api, {**REPORT, field: value})
+    assert response.status_code == 400
+    assert list(response.json()) == [field]
+
+
+@pytest.mark.parametrize("text", ["Dziura ", " Dziura", "Dziura\u2028", "Dziura\n\n"])
+def test_a_description_round_trips_unchanged(api, text):
+    created = post(api, {**REPORT, "description": text, "address": f"{text} 1"})
+    assert created.status_code == 201
+    reference = created.json()["properties"]["reference"]
+    detail = api.get(f"/api/reports/{reference}/").json()["properties"]
+    assert (detail["description"], detail["address"]) == (text, f"{text} 1")
+
+
+def test_an_altitude_beyond_a_double_is_refused(api, nothing_saved):
+    response = post(api, {**REPORT, "location": {**POINT, "coordinates": [18.65, 54.35, 10**309]}})
+    assert response.status_code == 400
+    assert "altitude" in response.json()["location"][0]
+
+
+def test_a_parameter_whose_name_cannot_be_stored_is_a_detail(api):
+    response = api.get("/api/reports/?%00=1&bbox=%00")
+    assert response.status_code == 400
+    assert list(response.json()) == ["detail"]
+    assert isinstance(response.json()["detail"], str)
+
+
+def test_a_page_refusing_a_query_answers_in_polish(client):
+    response = client.get("/?x=%00")
+    assert response.status_code == 400
+    text = response.content.decode()
+    assert '<html lang="pl">' in text
+    assert "Nie udało się odczytać żądania" in text
+
+
+def test_the_no_javascript_form_parses_coordinates_strictly(client, nothing_saved):
+    response = client.post(
+        "/report/",
+        {"category": "pothole", "description": "Dziura", "lon": "1_8.6532", "lat": "54.3485"},
+    )
+    assert response.status_code == 400
