@@ -4,6 +4,7 @@
 import { postJSON } from "../lib/api.js";
 import { h, withReference } from "../lib/dom.js";
 import { t, format } from "../lib/i18n.js";
+import { categoryAnswers, clearErrors, flatten, showCategoryQuestions, summaryItem } from "./report-common.js";
 
 const FIELD_ERRORS = {
   category: "id_category-error",
@@ -53,37 +54,12 @@ export class ReportForm {
   /** Show only the chosen category's questions; the others are disabled, so never sent. */
   categoryChanged({ quiet = false } = {}) {
     const code = this.category;
-    for (const fieldset of this.form.querySelectorAll("[data-category-fields]")) {
-      const active = fieldset.dataset.categoryFields === code;
-      fieldset.classList.toggle("is-active", active);
-      fieldset.disabled = !active;
-      for (const input of fieldset.querySelectorAll("[data-question-required]")) {
-        input.required = active;
-        input.setAttribute("aria-required", active ? "true" : "false");
-      }
-    }
+    showCategoryQuestions(this.form, code);
     const description = this.form.querySelector("#category-description");
     const chosen = this.form.querySelector(`#category-${CSS.escape(code)}-desc`);
     description.textContent = chosen ? chosen.textContent : "";
     this.setError("category", "");
     if (!quiet) this.location.refresh();
-  }
-
-  /** Answers to the chosen category's questions: {code: value}. */
-  attributes() {
-    const code = this.category;
-    const prefix = `attr__${code}__`;
-    const answers = {};
-    const data = new FormData(this.form);
-    for (const [name, value] of data.entries()) {
-      if (!name.startsWith(prefix) || value === "") continue;
-      const key = name.slice(prefix.length);
-      const input = this.form.elements[name];
-      const many = input instanceof RadioNodeList || (input && input.type === "checkbox");
-      if (many) (answers[key] = answers[key] || []).push(value);
-      else answers[key] = input && input.type === "number" ? Number(value) : value;
-    }
-    return answers;
   }
 
   /** What the resident must fix before sending, checked here to spare a round trip. */
@@ -107,7 +83,7 @@ export class ReportForm {
       location_source: p.source,
       description: f.description.value,
       address: f.address.value.trim(),
-      attributes: this.attributes(),
+      attributes: categoryAnswers(this.form, this.category),
       name: f.name.value.trim(),
       email: f.email.value.trim(),
       phone: f.phone.value.trim(),
@@ -188,10 +164,7 @@ export class ReportForm {
   }
 
   clearErrors() {
-    for (const slot of this.form.querySelectorAll(".field-error")) slot.textContent = "";
-    for (const field of this.form.querySelectorAll(".field--invalid")) field.classList.remove("field--invalid");
-    for (const input of this.form.querySelectorAll("[aria-invalid=true]")) input.setAttribute("aria-invalid", "false");
-    this.summary.hidden = true;
+    clearErrors(this.form, this.summary);
   }
 
   /** Errors by field next to each field, and all of them in the summary, which takes focus. */
@@ -209,9 +182,7 @@ export class ReportForm {
       this.setError(slotField, message);
       const target = FIELD_TARGETS[field] ? FIELD_TARGETS[field]() : document.getElementById(targetId || `id_${field}`);
       const label = fieldLabel(field, targetId);
-      list.append(h("li", {}, target
-        ? h("a", { href: `#${target.id}`, onclick: (event) => { event.preventDefault(); target.focus(); } }, label ? `${label} — ${message}` : message)
-        : message));
+      list.append(summaryItem(target, label, message));
     }
     this.summary.hidden = false;
     this.summary.focus();
@@ -225,19 +196,4 @@ function fieldLabel(field, targetId) {
   if (field === "form" || field === "detail" || field === "non_field_errors") return "";
   const label = document.querySelector(`label[for="${targetId || `id_${field}`}"]`);
   return label ? label.firstChild.textContent.trim() : "";
-}
-
-/** {"attributes": {"animal": ["…"]}} → {"attributes.animal": ["…"]}; "detail" → "form". */
-function flatten(body) {
-  const errors = {};
-  for (const [field, value] of Object.entries(body)) {
-    if (field === "attributes" && value && !Array.isArray(value) && typeof value === "object") {
-      for (const [code, messages] of Object.entries(value)) errors[`attributes.${code}`] = [].concat(messages);
-    } else if (field === "detail") {
-      errors.form = [String(value)];
-    } else {
-      errors[field] = [].concat(value).map(String);
-    }
-  }
-  return errors;
 }

@@ -9,6 +9,7 @@ import { createMap, addDistricts } from "../map/base.js";
 import { LocationPicker } from "../form/location.js";
 import { PlaceSearch } from "../form/place-search.js";
 import { PhotoField } from "../form/photo.js";
+import { categoryAnswers, clearErrors, flatten, showCategoryQuestions, summaryItem } from "../form/report-common.js";
 
 const KEEP_AFTER_SENDING = ["channel", "priority"]; // the next call likely comes the same way
 
@@ -37,30 +38,8 @@ class IntakeForm {
 
   /** Only the chosen category's questions are shown, enabled and sent. */
   categoryChanged({ quiet = false } = {}) {
-    for (const fieldset of this.form.querySelectorAll("[data-category-fields]")) {
-      const active = fieldset.dataset.categoryFields === this.category;
-      fieldset.disabled = !active;
-      fieldset.classList.toggle("is-active", active);
-      for (const input of fieldset.querySelectorAll("[data-question-required]")) {
-        input.required = active;
-        input.setAttribute("aria-required", String(active));
-      }
-    }
+    showCategoryQuestions(this.form, this.category);
     if (!quiet) this.location.refresh(); // the unit may depend on the category
-  }
-
-  attributes() {
-    const prefix = `attr__${this.category}__`;
-    const answers = {};
-    for (const [name, value] of new FormData(this.form).entries()) {
-      if (!name.startsWith(prefix) || value === "") continue;
-      const key = name.slice(prefix.length);
-      const input = this.form.elements[name];
-      const many = input instanceof RadioNodeList || (input && input.type === "checkbox");
-      if (many) (answers[key] = answers[key] || []).push(value);
-      else answers[key] = input && input.type === "number" ? Number(value) : value;
-    }
-    return answers;
   }
 
   check() {
@@ -84,7 +63,7 @@ class IntakeForm {
       location: { type: "Point", coordinates: [p.lon, p.lat] },
       location_source: p.source,
       address: f.address.value.trim(),
-      attributes: this.attributes(),
+      attributes: categoryAnswers(this.form, this.category),
       description: f.description.value.trim(),
       name: f.name.value.trim(),
       email: f.email.value.trim(),
@@ -163,10 +142,7 @@ class IntakeForm {
   }
 
   clearErrors() {
-    for (const slot of this.form.querySelectorAll(".field-error")) slot.textContent = "";
-    for (const field of this.form.querySelectorAll(".field--invalid")) field.classList.remove("field--invalid");
-    for (const input of this.form.querySelectorAll("[aria-invalid=true]")) input.setAttribute("aria-invalid", "false");
-    this.summary.hidden = true;
+    clearErrors(this.form, this.summary);
   }
 
   /** Each mistake next to its field and, as a link to that field, in the summary (focused). */
@@ -182,9 +158,7 @@ class IntakeForm {
       const label = target && target.id !== "place-search"
         ? (document.querySelector(`label[for="${target.id}"]`)?.firstChild.textContent.trim() || "")
         : (field === "location" ? t("Place") : "");
-      list.append(h("li", {}, target
-        ? h("a", { href: `#${target.id}`, onclick: (event) => { event.preventDefault(); target.focus(); } }, label ? `${label} — ${message}` : message)
-        : message));
+      list.append(summaryItem(target, label, message));
     }
     this.summary.hidden = false;
     this.summary.focus();
@@ -197,21 +171,6 @@ function fieldId(field, category) {
   if (field === "photos") return "id_photo";
   if (field.startsWith("attributes.")) return `id_attr__${category}__${field.slice("attributes.".length)}`;
   return `id_${field}`;
-}
-
-/** {"attributes": {"animal": ["…"]}} → {"attributes.animal": ["…"]}; "detail" → "form". */
-function flatten(body) {
-  const errors = {};
-  for (const [field, value] of Object.entries(body)) {
-    if (field === "attributes" && value && !Array.isArray(value) && typeof value === "object") {
-      for (const [code, messages] of Object.entries(value)) errors[`attributes.${code}`] = [].concat(messages);
-    } else if (field === "detail") {
-      errors.form = [String(value)];
-    } else {
-      errors[field] = [].concat(value).map(String);
-    }
-  }
-  return errors;
 }
 
 function start() {
