@@ -53,6 +53,14 @@ def live_url(django_db_setup: None, django_db_blocker: Any) -> Iterator[str]:
     """One threaded server on 127.0.0.1 (a free port) for the whole session."""
     if not (ROOT / "frontend" / "dist" / "mapa" / "map.js").exists():
         pytest.fail("frontend/dist is missing: run `make frontend` (npm ci && npm run build)")
+    # pytest-django sets up the test database only for a session holding a database
+    # test; the browser tests hold none (they commit). Never run them on another one:
+    # their clean-up deletes reports.
+    if not connections[DEFAULT_DB_ALIAS].settings_dict["NAME"].startswith("test"):
+        pytest.fail(
+            "the browser tests need the test database: run them with a database test, "
+            "e.g. add tests/browser/test_database.py to the command"
+        )
     # A request thread serves a whole keep-alive connection; with CONN_MAX_AGE > 0 its
     # database session would outlive the server and block dropping the test database.
     connections.settings[DEFAULT_DB_ALIAS]["CONN_MAX_AGE"] = 0

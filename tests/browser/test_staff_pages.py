@@ -16,7 +16,6 @@ from django.contrib.auth.models import User
 from django.contrib.gis.geos import Polygon
 from django.core.cache import cache
 from django.core.management import call_command
-from django.db import connection
 from PIL import Image
 
 from mapa.catalogue.models import ResponseTemplate
@@ -58,17 +57,6 @@ def places() -> Iterator[None]:
     yield
     if was_empty:
         Place.objects.all().delete()
-
-
-@pytest.mark.django_db
-def test_these_tests_run_on_the_test_database():
-    """pytest-django sets up the test database only for a session that has a database test.
-
-    The browser tests use none (they commit, for the live server to see), so run alone
-    they would use, and clean up in, the development database. This test is that
-    database test: with it, running this file alone is safe.
-    """
-    assert connection.settings_dict["NAME"].startswith("test")
 
 
 def log_in(web: Page, username: str, then: str = "/staff/") -> None:

@@ -10,7 +10,6 @@ from datetime import timedelta
 import pytest
 from django.contrib.auth.models import User
 from django.core.cache import cache
-from django.db import connection
 from django.utils import timezone
 
 from mapa.reports.models import Report
@@ -59,13 +58,6 @@ def staff(live_url: str) -> Iterator[Callable[..., User]]:
     yield make
     User.objects.filter(username__in=made).delete()
     cache.clear()
-
-
-@pytest.mark.django_db
-def test_these_tests_run_on_the_test_database():
-    """pytest-django sets up the test database only for a session that has a database test;
-    this is that test, so that running this file alone never touches the development one."""
-    assert connection.settings_dict["NAME"].startswith("test")
 
 
 def log_in(web: Page, username: str, then: str) -> None:
