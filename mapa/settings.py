@@ -82,6 +82,8 @@ INSTALLED_APPS = [
     "mapa.places",
     "mapa.web",
     "mapa.staff",
+    "mapa.exports",
+    "mapa.open311",
     "mapa.demo",
 ]
 

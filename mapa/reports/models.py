@@ -84,6 +84,9 @@ class Report(models.Model):
     address = models.CharField(max_length=200, blank=True)
     description = models.TextField(max_length=DESCRIPTION_MAX_LENGTH)
     attributes = models.JSONField(default=dict, blank=True)
+    # A photo hosted elsewhere, as Open311 clients send it (``media_url``). Mapa stores
+    # the link and never fetches it: fetching would let anyone make the server call any URL.
+    media_url = models.URLField(max_length=500, blank=True, db_default="")
     channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.WEB)
     status = models.CharField(
         max_length=12, choices=ReportStatus.choices, default=ReportStatus.NEW, db_index=True
@@ -150,6 +153,8 @@ class Report(models.Model):
                 Cast("location", models.PointField(geography=True, srid=WGS84)),
                 name="report_location_geog_gist",
             ),
+            # Incremental sync (unit exports, Open311): what changed since, in a stable order.
+            models.Index(fields=["updated_at", "id"], name="report_updated_id"),
         ]
 
     def __str__(self) -> str:

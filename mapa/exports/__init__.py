@@ -1,0 +1,1 @@
+"""Unit exports: GeoJSON and CSV streamed from PostGIS, and folium briefing maps."""

@@ -1,0 +1,5 @@
+"""Unit exports under /api/exports/ (mapa/urls.py includes it)."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
