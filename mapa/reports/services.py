@@ -120,12 +120,14 @@ def report_create(
     actor: User | None = None,
     registered_by: User | None = None,
     priority: str = Priority.NORMAL,
+    media_url: str = "",
 ) -> Report:
     """Store a report at ``location`` (EPSG:4326) and route it, in one transaction.
 
     Raises ``OutsideServiceArea`` (nothing saved) when no served district covers
     the point, ``AttributeErrors`` when the category's questions are not answered,
-    and ``PhotoNotAvailable`` for photo ids that cannot be attached.
+    and ``PhotoNotAvailable`` for photo ids that cannot be attached. ``media_url``
+    (an Open311 client's link to a photo hosted elsewhere) is stored, never fetched.
     """
     answers = clean_attributes(category, attributes)
     with transaction.atomic():
@@ -151,6 +153,7 @@ def report_create(
             reporter_phone=reporter_phone,
             registered_by=registered_by,
             priority=priority,
+            media_url=media_url,
             due_at=_due(category),
         )
         ReportEvent.objects.create(
