@@ -12,6 +12,7 @@
 //   dist/mapa/staff/routing.js           the routing tools: simulate a point, coverage by unit
 //   dist/mapa/staff/tools.css            the hotspots' and routing tools' styles
 //   dist/mapa/icons.svg   category and interface icons, used by templates and scripts
+//   dist/vendor/          files read by name: OpenLayers (the admin), Leaflet and markercluster (briefing maps)
 import { build } from "esbuild";
 import { cpSync, mkdirSync, rmSync } from "node:fs";
 
@@ -56,4 +57,22 @@ mkdirSync(`${out}/vendor/ol`, { recursive: true });
 cpSync("node_modules/ol/dist/ol.js", `${out}/vendor/ol/ol.js`);
 cpSync("node_modules/ol/dist/ol.js.map", `${out}/vendor/ol/ol.js.map`);
 cpSync("node_modules/ol/ol.css", `${out}/vendor/ol/ol.css`);
+// The briefing maps (mapa/exports/briefing_assets.py) inline Leaflet and markercluster into
+// one HTML file that must open offline; they read these through Django's staticfiles, so the
+// production image (which keeps only dist/) has them. leaflet.css's images go along: the
+// briefing turns them into data: URIs, and the manifest storage checks they exist.
+mkdirSync(`${out}/vendor/leaflet/images`, { recursive: true });
+for (const file of ["leaflet.js", "leaflet.js.map", "leaflet.css"]) {
+  cpSync(`node_modules/leaflet/dist/${file}`, `${out}/vendor/leaflet/${file}`);
+}
+cpSync("node_modules/leaflet/dist/images", `${out}/vendor/leaflet/images`, { recursive: true });
+mkdirSync(`${out}/vendor/leaflet.markercluster`, { recursive: true });
+for (const file of [
+  "leaflet.markercluster.js",
+  "leaflet.markercluster.js.map",
+  "MarkerCluster.css",
+  "MarkerCluster.Default.css",
+]) {
+  cpSync(`node_modules/leaflet.markercluster/dist/${file}`, `${out}/vendor/leaflet.markercluster/${file}`);
+}
 console.log(`built ${out}/`);
