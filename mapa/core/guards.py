@@ -6,7 +6,7 @@ NUL character (or a lone surrogate) to the database:
 
 * a path holding one names nothing: 404;
 * a query parameter holding one is a 400 naming the parameter (JSON under
-  ``/api/``, the HTML error page elsewhere).
+  the APIs (``/api/``, ``/open311/``), the HTML error page elsewhere).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from django.core.exceptions import BadRequest
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 
-from mapa.core.middleware import API_PREFIX
+from mapa.core.middleware import is_api_request
 from mapa.core.text import unstorable_reason
 
 # References as Mapa issues them (GD-2026-000123), generously: anything else names no report.
@@ -60,7 +60,7 @@ class RefuseUnstorableText:
         return self._refuse(request, errors)
 
     def _refuse(self, request: HttpRequest, errors: dict[str, Any]) -> HttpResponse:
-        """The parameters the client sent are named: JSON under /api/, the 400 page elsewhere."""
-        if request.path.startswith(API_PREFIX):
+        """The parameters the client sent are named: JSON from the APIs, the 400 page elsewhere."""
+        if is_api_request(request):
             return JsonResponse(errors, status=400)
         raise BadRequest(str(errors))

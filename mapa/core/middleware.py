@@ -7,11 +7,13 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse
 
 API_PREFIX = "/api/"
+# Open311 GeoReport v2 (mapa.open311) is an API too: Accept-Language, no HTML errors.
+API_PREFIXES = (API_PREFIX, "/open311/")
 
 
 def is_api_request(request: HttpRequest) -> bool:
-    """The API answers in JSON and follows Accept-Language; everything else is a page."""
-    return request.path.startswith(API_PREFIX)
+    """The APIs answer in JSON (or Open311's XML) and follow Accept-Language; the rest are pages."""
+    return request.path.startswith(API_PREFIXES)
 
 
 class PagesInPolishFirst:
