@@ -91,6 +91,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Any error under /open311/ in Open311's own shape (what the middleware below answers).
+    "mapa.open311.middleware.Open311Errors",
     "mapa.core.middleware.PagesInPolishFirst",
     "django.middleware.locale.LocaleMiddleware",
     "mapa.core.guards.RefuseUnstorableText",
