@@ -75,6 +75,8 @@ INSTALLED_APPS = [
     "pghistory.admin",
     "rest_framework_gis",
     "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI's files, served from our static files (no CDN)
     "mapa.core",
     "mapa.districts",
     "mapa.catalogue",
@@ -182,6 +184,53 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "EXCEPTION_HANDLER": "mapa.core.api.exception_handler",
     "UNAUTHENTICATED_USER": None,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+
+# The API's OpenAPI description at /api/schema/, Swagger UI at /api/docs/
+# (mapa/core/openapi.py has the shared pieces; each view describes itself).
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Mapa Porządku API",
+    "VERSION": "1.0.0",
+    "DESCRIPTION": (
+        "Report problems in Gdańsk's public space and follow them; the city's staff "
+        "work the cases.\n\n"
+        "- **Public API** (`/api/reports/`, `/api/categories/`, `/api/routing/`, "
+        "`/api/districts/`, `/api/places/`, `/api/photos/`): no credentials.\n"
+        "- **Staff API** (`/api/staff/`) and **exports** (`/api/exports/`): "
+        "`Authorization: Token <key>` (`manage.py api_token <username>`, revoked in the admin) "
+        "or the staff workspace's session.\n\n"
+        "Geometries are GeoJSON (RFC 7946): WGS84, `[longitude, latitude]`. "
+        'Errors: a 400 names each wrong field, `{"field": ["message"]}`; '
+        'every other error is `{"detail": "message"}`. Texts follow `Accept-Language` '
+        "(Polish first, English)."
+    ),
+    "LICENSE": {"name": "AGPL-3.0-or-later"},
+    "OAS_VERSION": "3.1.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "TAGS": [
+        {"name": "reports", "description": "Residents' reports: file, list, find nearby, read."},
+        {"name": "catalogue", "description": "Categories and who would handle a point."},
+        {"name": "districts", "description": "Gdańsk's districts."},
+        {"name": "places", "description": "Address and place search."},
+        {"name": "staff", "description": "The staff's cases (token or session)."},
+        {"name": "exports", "description": "Units' exports (token or session)."},
+        {"name": "open311", "description": "Open311 GeoReport v2 (/open311/v2/)."},
+    ],
+    "ENUM_NAME_OVERRIDES": {
+        "ReportStatusEnum": "mapa.reports.models.ReportStatus",
+        "ChannelEnum": "mapa.reports.models.Channel",
+        "PriorityEnum": "mapa.reports.models.Priority",
+        "LocationSourceEnum": "mapa.reports.models.LocationSource",
+        "AttributeDatatypeEnum": "mapa.catalogue.models.AttributeType",
+        "PlaceKindEnum": "mapa.places.models.PlaceKind",
+        "FeatureTypeEnum": [("Feature", "Feature")],
+        "FeatureCollectionTypeEnum": [("FeatureCollection", "FeatureCollection")],
+    },
 }
 
 # Staff log-in (mapa/staff/). Failed log-ins are counted per client address

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.static import serve
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from mapa.core import errors
 
@@ -12,6 +13,10 @@ urlpatterns = [
     path("api/", include("mapa.districts.urls")),
     path("api/", include("mapa.places.urls")),
     path("api/staff/", include("mapa.staff.api_urls")),
+    # The API's OpenAPI 3 description (YAML; ?format=json) and Swagger UI over it,
+    # every file of which comes from our static files (drf-spectacular-sidecar).
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/exports/", include("mapa.exports.urls")),
     path("api/exports/", include("mapa.exports.briefing_urls")),
     path("open311/v2/", include("mapa.open311.urls")),

@@ -4,19 +4,44 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from mapa.catalogue import openapi as shapes
 from mapa.catalogue.models import Category
 from mapa.catalogue.routing import route
 from mapa.catalogue.selectors import active_categories
 from mapa.catalogue.serializers import RoutingPreviewInput
+from mapa.core import openapi as doc
 from mapa.core.serializers import validated
 from mapa.districts.locating import OutsideServiceArea, locate
 
 
+@extend_schema_view(
+    get=extend_schema(
+        operation_id="categories_list",
+        summary="List the categories",
+        description=(
+            "The categories a resident can report, with their extra questions "
+            "(`attributes`: answer them in the report's `attributes` by `code`), names in the "
+            "request's language (`Accept-Language`) and in both languages. Takes no "
+            "parameters; a question it does not know is never an error."
+        ),
+        tags=["catalogue"],
+        responses={
+            200: shapes.CategoryItem(many=True),
+            406: doc.detail_error(
+                406,
+                "Could not satisfy the request Accept header.",
+                description="The client accepts no JSON.",
+            ),
+        },
+        examples=[shapes.CATEGORIES_EXAMPLE],
+    )
+)
 class CategoryListApi(APIView):
     """GET: active categories with their extra questions, in the request's language."""
 
@@ -47,6 +72,32 @@ def _category(category: Category) -> dict[str, Any]:
     }
 
 
+@extend_schema_view(
+    get=extend_schema(
+        operation_id="routing_preview",
+        summary="Who would handle a point",
+        description=(
+            "Where `lon`/`lat` (WGS84) is and, with a `category`, which unit a report there "
+            "would be routed to and why, exactly as filing it would. Saves nothing. A point "
+            "outside the city is a 400 naming `location`."
+        ),
+        tags=["catalogue"],
+        parameters=[RoutingPreviewInput],
+        responses={
+            200: shapes.ROUTING_PREVIEW,
+            400: doc.validation_error(
+                {
+                    "location": [
+                        "This location is in Sopot; Gdańsk's services cannot act there. "
+                        "Please report it to Sopot."
+                    ]
+                },
+                summary="Outside the city",
+            ),
+        },
+        examples=[shapes.ROUTING_EXAMPLE, shapes.PLACE_EXAMPLE],
+    )
+)
 class RoutingPreviewApi(APIView):
     """GET ?lon=&lat=[&category=]: where this is and who would handle it, and why.
 

@@ -9,7 +9,10 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from django.urls import register_converter
 
-        from mapa.core import checks  # noqa: F401  (registers system checks)
+        from mapa.core import (
+            checks,  # noqa: F401  (registers system checks)
+            openapi,  # noqa: F401  (registers the schema's GeoJSON extensions)
+        )
         from mapa.core.audit import name_commands_in_the_trail
         from mapa.core.guards import ReferenceConverter
 

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from django.http import HttpResponse
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
+from mapa.core import openapi as doc
 from mapa.core.api import geojson_response
+from mapa.places import openapi as shapes
 from mapa.places.selectors import SEARCH_DEFAULT_LIMIT, SEARCH_MAX_LIMIT, places_geojson
 
 QUERY_MIN_CHARS = 2
@@ -19,6 +22,7 @@ class PlaceSearchInput(serializers.Serializer):  # type: ignore[type-arg]
     q = serializers.CharField(
         min_length=QUERY_MIN_CHARS,
         max_length=QUERY_MAX_CHARS,
+        help_text="An address (street and number) or a place's name; any case, accents optional.",
         error_messages={
             "required": _("Type an address or a place name (the q parameter)."),
             "blank": _("Type an address or a place name."),
@@ -30,6 +34,7 @@ class PlaceSearchInput(serializers.Serializer):  # type: ignore[type-arg]
         default=SEARCH_DEFAULT_LIMIT,
         min_value=1,
         max_value=SEARCH_MAX_LIMIT,
+        help_text="How many matches at most.",
         error_messages={
             "invalid": _("The limit must be a whole number."),
             "min_value": _("The limit must be at least {min_value}."),
@@ -38,6 +43,23 @@ class PlaceSearchInput(serializers.Serializer):  # type: ignore[type-arg]
     )
 
 
+@extend_schema_view(
+    get=extend_schema(
+        operation_id="places_search",
+        summary="Search addresses and places (GeoJSON)",
+        description=(
+            "Addresses and named places matching `q`, best match first, as GeoJSON Points "
+            "(WGS84) with the district each is in: the report form's way to skip the map."
+        ),
+        tags=["places"],
+        parameters=[PlaceSearchInput],
+        responses={
+            (200, doc.GEOJSON): shapes.PlaceCollection,
+            400: doc.validation_error({"q": ["Type at least 2 characters."]}),
+        },
+        examples=[shapes.PLACES_EXAMPLE],
+    )
+)
 class PlaceSearchApi(APIView):
     """GET ?q=piwna 27&limit=10: matching places as GeoJSON, best match first."""
 

@@ -7,14 +7,17 @@ from urllib.parse import urlencode
 
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import status
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from mapa.core import openapi as doc
 from mapa.core.api import GEOJSON, LimitedMultiPartParser, ServiceBusy, geojson_response
 from mapa.core.serializers import validated
+from mapa.reports import openapi as shapes
 from mapa.reports.filters import ReportFilter
 from mapa.reports.models import Report
 from mapa.reports.photos import PhotoBusy, PhotoError
@@ -23,7 +26,63 @@ from mapa.reports.selectors import open_reports_near, public_report, report_feat
 from mapa.reports.serializers import NearbyInput, PageInput, PhotoInput, ReportCreateInput
 from mapa.reports.services import photo_upload, report_create
 
+REPORT_CREATE_ERRORS = {
+    400: doc.validation_error(
+        {
+            "category": ["Unknown category “potholes”; see /api/categories/ for the list."],
+            "location": [
+                "This location is in Sopot; Gdańsk's services cannot act there. "
+                "Please report it to Sopot."
+            ],
+        }
+    ),
+    413: doc.PAYLOAD_TOO_LARGE,
+    415: doc.UNSUPPORTED_MEDIA_TYPE,
+}
 
+
+@extend_schema_view(
+    get=extend_schema(
+        operation_id="reports_list",
+        summary="List reports (GeoJSON)",
+        description=(
+            "Reports as a GeoJSON FeatureCollection, newest first, a page at a time: "
+            "`limit` (default 200, at most 1000) features, and `next` (also the `Link` "
+            "header) for the following page. Filters combine. No personal data, ever."
+        ),
+        tags=["reports"],
+        parameters=[
+            PageInput,
+            *doc.filter_parameters(
+                ReportFilter, shapes.REPORT_FILTERS, shapes.REPORT_FILTER_EXAMPLES
+            ),
+        ],
+        responses={
+            (200, doc.GEOJSON): shapes.ReportCollection,
+            400: doc.validation_error(
+                {"bbox": ["Give four numbers: minlon,minlat,maxlon,maxlat."]},
+                summary="A bad filter",
+            ),
+        },
+        examples=[shapes.REPORT_LIST_EXAMPLE],
+    ),
+    post=extend_schema(
+        operation_id="reports_create",
+        summary="File a report",
+        description=(
+            "A resident's report: a category, a GeoJSON Point in Gdańsk, a description, "
+            "the answers to the category's questions (`attributes`) and up to three photos "
+            "uploaded first (POST /api/photos/). It is routed at once (district by polygon, "
+            "unit by category) and answered as the new report's public Feature. Contact "
+            "data is stored for the staff only. A refusal is a 400 naming the field; "
+            "nothing is saved then."
+        ),
+        tags=["reports"],
+        request=ReportCreateInput,
+        responses={(201, doc.GEOJSON): shapes.ReportDetailFeature, **REPORT_CREATE_ERRORS},
+        examples=[shapes.REPORT_CREATE_REQUEST, shapes.REPORT_DETAIL_EXAMPLE],
+    ),
+)
 class ReportListCreateApi(APIView):
     """GET: reports as a GeoJSON FeatureCollection, newest first, paged.
     POST: file a report; it is routed and stored, or refused with a 400."""
@@ -73,6 +132,20 @@ class ReportListCreateApi(APIView):
         return Response(detail.as_feature(), status=status.HTTP_201_CREATED, content_type=GEOJSON)
 
 
+@extend_schema_view(
+    get=extend_schema(
+        operation_id="reports_retrieve",
+        summary="Read one report",
+        description=(
+            "One report as a GeoJSON Feature, with the whole description, the public answers, "
+            "why it went to its unit, its public history and its photos."
+        ),
+        tags=["reports"],
+        parameters=[shapes.REFERENCE],
+        responses={(200, doc.GEOJSON): shapes.ReportDetailFeature, 404: doc.not_found()},
+        examples=[shapes.REPORT_DETAIL_EXAMPLE],
+    )
+)
 class ReportDetailApi(APIView):
     """GET: one report as a GeoJSON Feature, with its routing and public history."""
 
@@ -83,6 +156,33 @@ class ReportDetailApi(APIView):
         return Response(detail.as_feature(), content_type=GEOJSON)
 
 
+@extend_schema_view(
+    post=extend_schema(
+        operation_id="photos_create",
+        summary="Upload a photo",
+        description=(
+            "multipart/form-data with one `photo` (JPEG, PNG or WebP). The photo is cleaned "
+            "(EXIF removed, resized) and stored unattached; send its `id` in a report's "
+            "`photos`. `gps` is the position its EXIF carried, to offer as the report's point; "
+            "it is not stored."
+        ),
+        tags=["reports"],
+        request={"multipart/form-data": PhotoInput},
+        responses={
+            201: shapes.PhotoUpload,
+            400: doc.validation_error(
+                {
+                    "photo": [
+                        "This file is not a photo Mapa can read; send a JPEG, PNG or WebP photo."
+                    ]
+                }
+            ),
+            413: doc.PAYLOAD_TOO_LARGE,
+            503: doc.SERVICE_BUSY,
+        },
+        examples=[shapes.PHOTO_EXAMPLE],
+    )
+)
 class PhotoUploadApi(APIView):
     """POST multipart ``photo``: store a cleaned photo to attach to a report being written.
 
@@ -111,6 +211,24 @@ class PhotoUploadApi(APIView):
         )
 
 
+@extend_schema_view(
+    get=extend_schema(
+        operation_id="reports_nearby",
+        summary="Open reports near a point",
+        description=(
+            "Open reports (new, accepted, in progress) within `radius` metres (on the spheroid) "
+            "of `lon`/`lat` (WGS84), nearest first, at most 50, each with `distance_m`. The "
+            "report form shows them so that a resident can see the problem is known already."
+        ),
+        tags=["reports"],
+        parameters=[NearbyInput],
+        responses={
+            (200, doc.GEOJSON): shapes.NearbyReportCollection,
+            400: doc.validation_error({"location": ["The longitude must be a number, got 'x'."]}),
+        },
+        examples=[shapes.NEARBY_EXAMPLE],
+    )
+)
 class ReportNearbyApi(APIView):
     """GET ?lon=&lat=&radius=250: open reports within radius metres, nearest first."""
 

@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import status
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.exceptions import ValidationError
@@ -22,6 +23,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from mapa.core import openapi as doc
 from mapa.core.api import GEOJSON, geojson_response
 from mapa.core.serializers import validated
 from mapa.reports.casework import (
@@ -33,10 +35,12 @@ from mapa.reports.casework import (
     report_reroute,
 )
 from mapa.reports.models import Report, ReportStatus
+from mapa.reports.openapi import REFERENCE
 from mapa.reports.refusals import REPORT_REFUSALS, refusal_errors
 from mapa.reports.serializers import PageInput
 from mapa.reports.services import report_create
 from mapa.reports.workflow import TransitionError
+from mapa.staff import openapi as shapes
 from mapa.staff import serializers as inputs
 from mapa.staff.access import Action, acting_unit, case_for, may, reroute_targets, visible_reports
 from mapa.staff.filters import StaffReportFilter
@@ -56,6 +60,97 @@ class StaffApi(APIView):
     permission_classes = [IsStaffMember]
 
 
+CASE = {(200, doc.GEOJSON): shapes.CaseDetailFeature}
+CONFLICT = OpenApiResponse(
+    response=shapes.CASE_CONFLICT,
+    description="Changed by someone else since `version`, or a step the workflow forbids.",
+    examples=[shapes.STALE_EXAMPLE, shapes.TRANSITION_CONFLICT_EXAMPLE],
+)
+PRECONDITION_FAILED = OpenApiResponse(
+    response=shapes.StaleVersionError,
+    description="Changed by someone else since the version in `If-Match`.",
+    examples=[shapes.STALE_EXAMPLE],
+)
+
+
+def case_action(
+    operation_id: str,
+    summary: str,
+    description: str,
+    request: type[inputs.VersionedInput],
+    bad: dict[str, list[str]],
+) -> Any:
+    """The OpenAPI description of a POST …/<reference>/<action>/ (CaseActionApi)."""
+    return extend_schema_view(
+        post=extend_schema(
+            operation_id=operation_id,
+            summary=summary,
+            description=description
+            + " Name the version you saw (`If-Match` or `version`) to be told, rather than "
+            "overwrite, when someone changed the case first. Answers the case as it is now.",
+            tags=["staff"],
+            parameters=[REFERENCE, doc.IF_MATCH],
+            request=request,
+            responses={
+                **CASE,
+                400: doc.validation_error(bad),
+                **doc.staff_errors(),
+                409: CONFLICT,
+                412: PRECONDITION_FAILED,
+            },
+            examples=[shapes.CASE_DETAIL_EXAMPLE],
+        )
+    )
+
+
+@extend_schema_view(
+    get=extend_schema(
+        operation_id="staff_reports_list",
+        summary="List cases (GeoJSON)",
+        description=(
+            "The cases the caller may see (a unit's staff: their unit's and its district "
+            "offices'), newest first, a page at a time, with the dispatcher's filters, the "
+            "number matching and counts per status. Staff properties: channel, priority, due "
+            "date, overdue, flags, version; the reporter's contact only for roles that may "
+            "see it."
+        ),
+        tags=["staff"],
+        parameters=[
+            PageInput,
+            *doc.filter_parameters(
+                StaffReportFilter, shapes.STAFF_FILTERS, shapes.STAFF_FILTER_EXAMPLES
+            ),
+        ],
+        responses={
+            (200, doc.GEOJSON): shapes.CaseCollection,
+            400: doc.validation_error(
+                {"unit": ["Unknown: gzdz."]}, summary="An unknown unit in a filter"
+            ),
+            **doc.staff_errors(not_found_too=False),
+        },
+        examples=[shapes.CASE_LIST_EXAMPLE],
+    ),
+    post=extend_schema(
+        operation_id="staff_reports_create",
+        summary="Register a report (intake)",
+        description=(
+            "A consultant registers a report taken by phone, SMS, e-mail, chat or social "
+            "media: the resident's form plus the `channel` and a `priority`. It is routed "
+            "like any report and answered as the new case. Roles that may not take reports "
+            "get a 403."
+        ),
+        tags=["staff"],
+        request=inputs.IntakeInput,
+        responses={
+            (201, doc.GEOJSON): shapes.CaseDetailFeature,
+            400: doc.validation_error({"description": ["Describe the problem."]}),
+            401: doc.UNAUTHENTICATED,
+            403: doc.forbidden("Your role may not register reports."),
+            413: doc.PAYLOAD_TOO_LARGE,
+        },
+        examples=[shapes.INTAKE_REQUEST, shapes.CASE_DETAIL_EXAMPLE],
+    ),
+)
 class StaffReportListApi(StaffApi):
     """GET: the cases the caller may see, filtered, as GeoJSON with counts per status.
     POST: a consultant registers a report taken by phone, SMS, e-mail, chat or social media."""
@@ -112,6 +207,22 @@ class StaffReportListApi(StaffApi):
         return _case_response(request, report, status.HTTP_201_CREATED)
 
 
+@extend_schema_view(
+    get=extend_schema(
+        operation_id="staff_reports_retrieve",
+        summary="Read one case",
+        description=(
+            "Everything staff may see of one case: the public report, the staff's "
+            "properties, every event with internal notes, the audit trail, the steps the "
+            "workflow allows next and the ready answers. The `ETag` header is the version "
+            "to send back in `If-Match`. A case the caller may not see is a 404."
+        ),
+        tags=["staff"],
+        parameters=[REFERENCE],
+        responses={**CASE, **doc.staff_errors()},
+        examples=[shapes.CASE_DETAIL_EXAMPLE],
+    )
+)
 class StaffReportDetailApi(StaffApi):
     """GET: everything staff may see of one case, its full history and internal notes."""
 
@@ -153,6 +264,15 @@ class CaseActionApi(StaffApi):
         raise NotImplementedError
 
 
+@case_action(
+    "staff_reports_transition",
+    "Move a case to its next status",
+    "POST `status` and optional `public_note` (the resident reads it; required to resolve "
+    "or reject) and `internal_note`. A step the workflow does not allow is a 409 listing "
+    "the allowed ones; to mark a duplicate use …/duplicate/.",
+    inputs.TransitionInput,
+    {"status": ['"closed" is not a valid choice.']},
+)
 class TransitionApi(CaseActionApi):
     """POST {status, public_note, internal_note}: the next step; a 409 names the allowed."""
 
@@ -177,6 +297,14 @@ class TransitionApi(CaseActionApi):
         )
 
 
+@case_action(
+    "staff_reports_reroute",
+    "Send a case to another unit",
+    "POST the `unit` code and a `reason` (required, public). Only to units the caller may "
+    "send cases to.",
+    inputs.RerouteInput,
+    {"unit": ["You may not send a case to this unit."]},
+)
 class RerouteApi(CaseActionApi):
     """POST {unit, reason}: send the case to another unit; the reason is required and public."""
 
@@ -197,6 +325,14 @@ class RerouteApi(CaseActionApi):
         )
 
 
+@case_action(
+    "staff_reports_duplicate",
+    "Close a case as a duplicate",
+    "POST `of`, the original's reference, and an optional `public_note`: this case "
+    "becomes a duplicate of it and its photos move there.",
+    inputs.DuplicateInput,
+    {"of": ["No report with reference GD-2026-009999."]},
+)
 class DuplicateApi(CaseActionApi):
     """POST {of}: close this case as a duplicate of ``of``; its photos move there."""
 
@@ -223,6 +359,13 @@ class DuplicateApi(CaseActionApi):
         )
 
 
+@case_action(
+    "staff_reports_unduplicate",
+    "Undo a duplicate",
+    "The case is accepted again and gets its photos back (optional `internal_note`).",
+    inputs.UnduplicateInput,
+    {"status": ["This case is not marked as a duplicate."]},
+)
 class UnduplicateApi(CaseActionApi):
     """POST: undo "duplicate": the case is accepted again and gets its photos back."""
 
@@ -243,6 +386,14 @@ class UnduplicateApi(CaseActionApi):
         )
 
 
+@case_action(
+    "staff_reports_note",
+    "Add a note to a case",
+    "POST a `public_note` (the resident reads it on the report's page) and/or an "
+    "`internal_note` (staff only).",
+    inputs.NoteInput,
+    {"public_note": ["Ensure this field has no more than 2000 characters."]},
+)
 class NoteApi(CaseActionApi):
     """POST {public_note, internal_note}: a public update and/or a note only staff see."""
 

@@ -11,16 +11,19 @@ from __future__ import annotations
 
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import serializers, status
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from mapa.core import openapi as doc
 from mapa.core.api import GEOJSON, geojson_response
 from mapa.core.serializers import validated
 from mapa.reports.casework import CaseworkError
 from mapa.reports.hotspots import MERGE_MAX, hotspot_merge, hotspots_geojson
 from mapa.reports.workflow import TransitionError
+from mapa.staff import openapi as shapes
 from mapa.staff.access import Action, acting_unit, may, visible_reports
 from mapa.staff.apis import StaffApi
 from mapa.staff.geojson import case_url_parts
@@ -42,6 +45,24 @@ class HotspotMergeInput(serializers.Serializer):  # type: ignore[type-arg]
     )
 
 
+@extend_schema_view(
+    get=extend_schema(
+        operation_id="staff_hotspots_list",
+        summary="List hotspots (GeoJSON)",
+        description=(
+            "Where open reports of one category cluster now (each category sets how many "
+            "reports within how many metres and hours make a hotspot), among the cases the "
+            "caller may see, largest first: the cluster's padded outline, its cases and the "
+            "one suggested to merge the others into."
+        ),
+        tags=["staff"],
+        responses={
+            (200, doc.GEOJSON): shapes.HotspotCollection,
+            **doc.staff_errors(not_found_too=False),
+        },
+        examples=[shapes.HOTSPOTS_EXAMPLE],
+    )
+)
 class HotspotListApi(StaffApi):
     """GET: the hotspots among the cases the caller may see, as GeoJSON (largest first)."""
 
@@ -50,6 +71,43 @@ class HotspotListApi(StaffApi):
         return geojson_response(body)
 
 
+@extend_schema_view(
+    post=extend_schema(
+        operation_id="staff_hotspots_merge",
+        summary="Merge a hotspot into one case",
+        description=(
+            "Every case in `references` but `into` becomes a duplicate of `into` (its "
+            "photos move there), all or none; answers the surviving case. A case the caller "
+            "may not see is named as unknown, like one that does not exist."
+        ),
+        tags=["staff"],
+        request=HotspotMergeInput,
+        responses={
+            (200, doc.GEOJSON): shapes.CaseDetailFeature,
+            400: doc.validation_error({"references": ["No report with reference GD-2026-009999."]}),
+            401: doc.UNAUTHENTICATED,
+            403: doc.forbidden("Your role may not merge cases."),
+            409: OpenApiResponse(
+                response=shapes.TransitionConflict,
+                description="One of the cases cannot become a duplicate from its status.",
+                examples=[shapes.TRANSITION_CONFLICT_EXAMPLE],
+            ),
+        },
+        examples=[
+            OpenApiExample(
+                "merge",
+                summary="Three reports of one overflowing bin",
+                value={
+                    "references": ["GD-2026-000002", "GD-2026-000007", "GD-2026-000009"],
+                    "into": "GD-2026-000002",
+                    "public_note": "Zgłoszenia dotyczą tego samego kosza.",
+                },
+                request_only=True,
+            ),
+            shapes.CASE_DETAIL_EXAMPLE,
+        ],
+    )
+)
 class HotspotMergeApi(StaffApi):
     """POST {references, into[, public_note]}: the other cases become duplicates of ``into``."""
 

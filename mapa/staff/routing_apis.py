@@ -9,13 +9,16 @@ public ``GET /api/routing/`` answers it.
 from __future__ import annotations
 
 from django.http import HttpResponse
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers
 from rest_framework.request import Request
 
 from mapa.catalogue.coverage import coverage_geojson
 from mapa.catalogue.serializers import CategoryCodeField
+from mapa.core import openapi as doc
 from mapa.core.api import geojson_response
 from mapa.core.serializers import validated
+from mapa.staff import openapi as shapes
 from mapa.staff.apis import StaffApi
 
 # Outlines simplified to about this many metres: plenty for a city-wide map.
@@ -23,9 +26,30 @@ SIMPLIFY_METRES = 10
 
 
 class CoverageInput(serializers.Serializer):  # type: ignore[type-arg]
-    category = CategoryCodeField()
+    category = CategoryCodeField(help_text="The category's code (GET /api/categories/).")
 
 
+@extend_schema_view(
+    get=extend_schema(
+        operation_id="staff_coverage",
+        summary="Which unit covers which district (GeoJSON)",
+        description=(
+            "For one `category`: every served district's outline (simplified to about "
+            "10 m) with the unit a report there would go to, why (`reason`, the `rule` that "
+            "applied) and, for a district office, its parent unit."
+        ),
+        tags=["staff"],
+        parameters=[CoverageInput],
+        responses={
+            (200, doc.GEOJSON): shapes.CoverageCollection,
+            400: doc.validation_error(
+                {"category": ["Unknown category “potholes”; see /api/categories/ for the list."]}
+            ),
+            **doc.staff_errors(not_found_too=False),
+        },
+        examples=[shapes.COVERAGE_EXAMPLE],
+    )
+)
 class CoverageApi(StaffApi):
     """GET ?category=<code>: the districts, each with its unit for the category and why."""
 
