@@ -1,0 +1,234 @@
+"""Briefing maps: a unit's or a district's cases on one self-contained HTML page, by folium.
+
+For a briefing on paper or in a mail: the outline of the district (for a unit, of the
+districts its cases are in), the cases as pins clustered by leaflet.markercluster and
+coloured by category, each with a popup (reference, category, status, address, when it
+was filed, the public description, a link to its public page), a legend with counts, the
+title and the generation time on the city's clock (Europe/Warsaw), in the active language.
+
+The page works offline once saved: Leaflet, markercluster and Mapa's own script are
+inlined (``briefing_assets``), folium's CDN links are dropped, and a Content Security
+Policy in the page forbids loading anything else but map tiles from ``MAPA_TILE_URL``
+(with that setting empty there is no tile layer; the outline and pins still tell the
+story). All data comes from PostGIS as GeoJSON text (``briefing_data``); text from the
+database reaches the page escaped (the legend and title, by Django's templates and
+``html.escape``) or as DOM text (the popups, ``briefing_map.js``). No contact data: the
+pins are the reports' public features.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, cast
+from urllib.parse import urlsplit
+
+import folium
+from branca.element import Element, Figure
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from folium.plugins import MarkerCluster
+from folium.utilities import JsCode
+
+from mapa.core.i18n import is_english
+from mapa.exports.briefing_assets import inline_scripts, inline_styles
+from mapa.exports.briefing_data import BriefingData, BriefingScope, briefing_data, briefing_scope
+from mapa.reports.models import ReportStatus
+from mapa.staff.roles import AnyUser
+
+# Gdańsk's centre, where a map with nothing to show opens.
+CITY_CENTRE = (54.352, 18.646)  # lat, lon
+OSM_COPYRIGHT = "https://www.openstreetmap.org/copyright"
+
+
+@dataclass(frozen=True)
+class BriefingMap:
+    html: str
+    filename: str
+    shown: int
+    matched: int
+
+
+def osm_attribution() -> SafeString:
+    """The credit the districts' boundaries (OpenStreetMap, ODbL) need, in the active language."""
+    return format_html(
+        "&copy; {}",
+        format_html(
+            _("{osm} contributors").replace("{osm}", '<a href="{}">OpenStreetMap</a>'),
+            OSM_COPYRIGHT,
+        ),
+    )
+
+
+def briefing_title(scope: BriefingScope) -> str:
+    unit = scope.unit.name if scope.unit else ""
+    district = scope.district.name if scope.district else ""
+    if unit and district:
+        return _("Cases of %(unit)s in %(district)s") % {"unit": unit, "district": district}
+    if unit:
+        return _("Cases of %(unit)s") % {"unit": unit}
+    return _("Cases in %(district)s") % {"district": district}
+
+
+def _subtitle(scope: BriefingScope) -> str:
+    wanted = scope.filters.get("status", "").split(",")
+    labels = [str(status.label) for status in ReportStatus if status.value in wanted]
+    parts = [_("Status: %(statuses)s") % {"statuses": ", ".join(labels)}]
+    if scope.filters.get("category"):
+        parts.append(_("Categories: %(codes)s") % {"codes": scope.filters["category"]})
+    return "; ".join(parts)
+
+
+def briefing_filename(scope: BriefingScope, generated_at: datetime) -> str:
+    """``mapa-briefing-<unit>-<district>-<date>.html``, ASCII only."""
+    names = [scope.unit.code if scope.unit else "", scope.district.slug if scope.district else ""]
+    stem = slugify("-".join(["mapa-briefing", *filter(None, names)]))
+    return f"{stem}-{timezone.localtime(generated_at):%Y-%m-%d}.html"
+
+
+def _tile_source() -> str:
+    """Where tiles come from, as a CSP source (``{s}`` subdomains become ``*``); "" if none."""
+    url = settings.MAPA_TILE_URL
+    if not url:
+        return ""
+    parts = urlsplit(url.replace("{s}", "*"))
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme in ("http", "https") else ""
+
+
+def content_security_policy() -> str:
+    """Inline code only, images from data: URIs and the tile server, no other request."""
+    images = " ".join(filter(None, ["data:", _tile_source()]))
+    return (
+        "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
+        f"img-src {images}; base-uri 'none'; form-action 'none'"
+    )
+
+
+def _map(data: BriefingData) -> folium.Map:
+    """folium's map without its CDN links, fitted to the outline and the pins."""
+    fmap = folium.Map(location=CITY_CENTRE, zoom_start=12, tiles=None, control_scale=True)
+    fmap.default_js = []
+    fmap.default_css = []
+    if settings.MAPA_TILE_URL:
+        folium.TileLayer(
+            tiles=settings.MAPA_TILE_URL,
+            attr=settings.MAPA_TILE_ATTRIBUTION,
+            name=_("Map"),
+            max_zoom=19,
+        ).add_to(fmap)
+    if data.bounds:
+        minlon, minlat, maxlon, maxlat = data.bounds
+        fmap.fit_bounds([[minlat, minlon], [maxlat, maxlon]], padding=(24, 24), max_zoom=17)
+    return fmap
+
+
+def _layers(fmap: folium.Map, data: BriefingData) -> None:
+    """The outline, then the pins in a cluster group: GeoJSON text as PostGIS built it."""
+    folium.GeoJson(
+        data.outline_json,
+        name=_("Outline"),
+        style=JsCode("MapaBriefing.outlineStyle"),
+        on_each_feature=JsCode("MapaBriefing.outlineName"),
+        attribution=str(osm_attribution()),
+    ).add_to(fmap)
+    cluster = MarkerCluster(  # type: ignore[no-untyped-call]
+        name=_("Cases"),
+        options={"showCoverageOnHover": False, "maxClusterRadius": 50},
+    )
+    cluster.default_js = []
+    cluster.default_css = []
+    cluster.add_to(fmap)
+    folium.GeoJson(
+        data.pins_json,
+        name=_("Cases"),
+        point_to_layer=JsCode("MapaBriefing.pin"),
+        on_each_feature=JsCode("MapaBriefing.bindPopup"),
+    ).add_to(cluster)
+
+
+def _panel_context(
+    scope: BriefingScope, data: BriefingData, title: str, base_url: str, generated_at: datetime
+) -> dict[str, Any]:
+    return {
+        "title": title,
+        "subtitle": _subtitle(scope),
+        "generated_at": timezone.localtime(generated_at),
+        "time_zone": settings.TIME_ZONE,
+        "shown": data.shown,
+        "matched": data.matched,
+        "legend": data.legend,
+        "outline_label": ", ".join(data.outline_names),
+        "osm_attribution": osm_attribution(),
+        "config": {
+            "base": base_url,
+            "labels": {
+                "category": _("Category"),
+                "status": _("Status"),
+                "address": _("Address"),
+                "created": _("Filed"),
+                "open_page": _("Open the report's page"),
+            },
+        },
+    }
+
+
+def render_briefing_map(
+    *, scope: BriefingScope, data: BriefingData, base_url: str, generated_at: datetime
+) -> str:
+    """The whole HTML page: folium's map, the inlined assets, the panel with the legend."""
+    title = briefing_title(scope)
+    fmap = _map(data)
+    _layers(fmap, data)
+    figure = cast(Figure, fmap.get_root())
+    figure.title = html.escape(f"{title} — {_('Mapa Porządku — Gdańsk')}")
+    figure.header.add_child(
+        Element(
+            format_html(
+                '<meta http-equiv="Content-Security-Policy" content="{}">',
+                content_security_policy(),
+            )
+        ),
+        name="mapa_csp",
+        index=1,  # after the charset
+    )
+    figure.header.add_child(Element(inline_styles()), name="mapa_styles")
+    figure.header.add_child(Element(inline_scripts()), name="mapa_scripts")
+    panel = render_to_string(
+        "exports/briefing_panel.html",
+        _panel_context(scope, data, title, base_url, generated_at),
+    )
+    figure.html.add_child(Element(panel), name="mapa_panel")
+    page = figure.render()
+    language = "en" if is_english() else "pl"
+    return page.replace("<html>", f'<html lang="{language}">', 1)
+
+
+def briefing_map(
+    *,
+    user: AnyUser | None,
+    params: Mapping[str, str],
+    base_url: str,
+    generated_at: datetime | None = None,
+) -> BriefingMap:
+    """The briefing map ``params`` ask for, of the cases ``user`` may see (``None``: all).
+
+    ``base_url`` (``https://host/``) makes the popups' links to report pages absolute, so
+    that they work from a saved file. Raises ``BriefingInputError`` naming a bad parameter.
+    """
+    scope = briefing_scope(user, params)
+    data = briefing_data(scope)
+    generated_at = generated_at or timezone.now()
+    page = render_briefing_map(scope=scope, data=data, base_url=base_url, generated_at=generated_at)
+    return BriefingMap(
+        html=page,
+        filename=briefing_filename(scope, generated_at),
+        shown=data.shown,
+        matched=data.matched,
+    )
