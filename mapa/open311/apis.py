@@ -136,7 +136,10 @@ def _form(request: Request) -> MultiValueDict[str, Any]:
 
 def _language(request: HttpRequest) -> str:
     """``locale`` (pl, en, en_GB...) if it names a language Mapa speaks, else the active one."""
-    locale = request.GET.get("locale", "").replace("_", "-").lower()
+    locale = request.GET.get("locale", "")
+    if not locale and request.content_type == "application/x-www-form-urlencoded":
+        locale = request.POST.get("locale", "")  # a POST's fields may carry it too
+    locale = locale.replace("_", "-").lower()
     base = locale.split("-")[0]
     if base in LANGUAGES:
         return base
