@@ -37,7 +37,9 @@ def test_discovery_names_the_endpoint_and_its_formats(client, fmt):
             "application/json",
             "text/xml",
         ]
-    assert doc["changeset"] and doc["contact"] and "api_key" in doc["key_service"]
+    assert doc["changeset"]
+    assert doc["contact"]
+    assert "api_key" in doc["key_service"]
     assert endpoint["specification"] == "http://wiki.open311.org/GeoReport_v2"
     assert endpoint["url"] == "http://localhost/open311/v2/"
     assert endpoint["type"] == "production"
@@ -53,7 +55,8 @@ def test_services_are_the_active_categories_in_polish_by_default(client):
     animal = next(s for s in services if s["service_code"] == "stray-animal")
     category = Category.objects.get(code="stray-animal")
     assert animal["service_name"] == category.name_pl
-    assert animal["metadata"] is True and animal["type"] == "realtime"
+    assert animal["metadata"] is True
+    assert animal["type"] == "realtime"
     assert animal["group"] == category.group
     pothole = next(s for s in services if s["service_code"] == "pothole")
     assert pothole["metadata"] is False
@@ -67,7 +70,7 @@ def test_an_inactive_category_is_no_service(client):
 
 
 @pytest.mark.parametrize(
-    "headers,params", [({"HTTP_ACCEPT_LANGUAGE": "en"}, ""), ({}, "?locale=en_GB")]
+    ("headers", "params"), [({"HTTP_ACCEPT_LANGUAGE": "en"}, ""), ({}, "?locale=en_GB")]
 )
 def test_services_in_english_by_accept_language_or_locale(client, headers, params):
     response = client.get(f"{BASE}services.xml{params}", **headers)
@@ -76,7 +79,8 @@ def test_services_in_english_by_accept_language_or_locale(client, headers, param
     names = {s.findtext("service_code"): s.findtext("service_name") for s in root.iter("service")}
     assert names["stray-animal"] == Category.objects.get(code="stray-animal").name_en
     metadata = {s.findtext("service_code"): s.findtext("metadata") for s in root}
-    assert metadata["stray-animal"] == "true" and metadata["pothole"] == "false"
+    assert metadata["stray-animal"] == "true"
+    assert metadata["pothole"] == "false"
 
 
 def test_a_service_definition_lists_its_attributes_and_values(client):
@@ -153,7 +157,8 @@ def test_requests_show_the_public_fields(client, make_report):
     assert extended["status"] == "new"
     assert extended["district"] == report.district.name
     assert extended["url"] == "http://localhost" + reverse("web:report", args=[report.reference])
-    assert "address_id" not in request and "media_url" not in request  # None: left out
+    assert "address_id" not in request
+    assert "media_url" not in request
 
 
 def test_a_closed_request_with_a_public_note_and_a_media_url(client, make_report):
@@ -202,7 +207,7 @@ def test_filters_by_id_code_status_and_dates(client, make_report):
 
 
 @pytest.mark.parametrize(
-    "query,field",
+    ("query", "field"),
     [
         ("status=pending", "status"),
         ("start_date=yesterday", "start_date"),
@@ -326,4 +331,5 @@ def test_no_personal_data_in_any_open311_answer(client, keys, make_report):
         assert report.reference in content
         for value in PII.values():
             assert value not in content, (path, value)
-        assert "Zenobia" not in content and "511 987" not in content
+        assert "Zenobia" not in content
+        assert "511 987" not in content

@@ -1,4 +1,4 @@
-"""POST requests.{json,xml} (mapa/open311/services.py): filing, routing as the REST API, refusals."""
+"""POST requests.{json,xml} (mapa/open311/services.py): filing, routing, refusals."""
 
 from __future__ import annotations
 
@@ -65,11 +65,12 @@ def test_an_xml_post_in_english_says_who_got_it(post, keys):
     assert request is not None
     report = Report.objects.get(reference=request.findtext("service_request_id"))
     assert request.findtext("service_notice").startswith(f"Sent to {report.unit.name}")
-    assert request.find("account_id") is not None and request.findtext("account_id") == ""
+    assert request.find("account_id") is not None
+    assert request.findtext("account_id") == ""
 
 
 @pytest.mark.parametrize(
-    "code,point,attributes",
+    ("code", "point", "attributes"),
     [
         ("pothole", NEPTUNE_FOUNTAIN, {}),
         ("stray-animal", NEPTUNE_FOUNTAIN, {"animal": "cat"}),
@@ -181,7 +182,7 @@ def test_fields_in_the_query_string_are_taken_as_the_spec_describes_them(client,
 
 
 @pytest.mark.parametrize(
-    "fields,field",
+    ("fields", "field"),
     [
         ({}, "service_code"),
         ({"service_code": "no-such"}, "service_code"),
