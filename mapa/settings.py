@@ -212,6 +212,8 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    # No call to validator.swagger.io (Swagger UI's badge would send it the schema's URL).
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None, "displayOperationId": True},
     "TAGS": [
         {"name": "reports", "description": "Residents' reports: file, list, find nearby, read."},
         {"name": "catalogue", "description": "Categories and who would handle a point."},

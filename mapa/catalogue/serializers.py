@@ -32,4 +32,6 @@ class CategoryCodeField(serializers.CharField):
 
 
 class RoutingPreviewInput(LonLatInput):
-    category = CategoryCodeField(required=False)
+    category = CategoryCodeField(
+        required=False, help_text="A category's code; without it only the district is answered."
+    )

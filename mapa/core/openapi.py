@@ -16,6 +16,13 @@ decorators. The pieces here are written once and used by every app:
   parameters, and refuses a filter without a description, so a new filter cannot
   go undocumented.
 
+Two drf-spectacular habits to mind in ``@extend_schema``: an ``OpenApiExample``
+lands under ``application/json`` unless it says ``media_type=GEOJSON`` (or sits
+in an ``OpenApiResponse``), so a GeoJSON answer's example needs it; and the
+example of a list answer (``Serializer(many=True)``) is one item, which
+drf-spectacular wraps in a list. tests/core/test_openapi.py validates every
+example against its schema.
+
 Serializers here describe shapes only; no view validates with them.
 """
 
@@ -267,7 +274,7 @@ def area_field(**kwargs: Any) -> GeoJSONArea:
 def filter_parameters(
     filterset: type[django_filters.FilterSet],
     descriptions: Mapping[str, str],
-    examples: Mapping[str, str] | None = None,
+    examples: Mapping[str, Any] | None = None,
 ) -> list[OpenApiParameter]:
     """Every filter of ``filterset`` as a query parameter (string, optional), described.
 

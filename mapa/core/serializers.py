@@ -71,8 +71,8 @@ class GeoJSONPointField(GeometryField):  # type: ignore[misc]  # drf-gis ships n
 class LonLatInput(serializers.Serializer):  # type: ignore[type-arg]
     """``?lon=&lat=`` query parameters → ``point`` (EPSG:4326); errors name ``location``."""
 
-    lon = serializers.CharField()
-    lat = serializers.CharField()
+    lon = serializers.CharField(help_text="Longitude, WGS84 degrees (e.g. 18.6532).")
+    lat = serializers.CharField(help_text="Latitude, WGS84 degrees (e.g. 54.3485).")
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         try:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from drf_spectacular.utils import OpenApiExample
 from rest_framework import serializers
 
-from mapa.core.openapi import area_field
+from mapa.core.openapi import GEOJSON, area_field
 
 
 class DistrictProperties(serializers.Serializer):  # type: ignore[type-arg]
@@ -59,6 +59,7 @@ DISTRICTS_EXAMPLE = OpenApiExample(
             }
         ],
     },
+    media_type=GEOJSON,
     response_only=True,
     status_codes=["200"],
 )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from drf_spectacular.utils import OpenApiExample
 from rest_framework import serializers
 
-from mapa.core.openapi import point_field
+from mapa.core.openapi import GEOJSON, point_field
 from mapa.places.models import PlaceKind
 
 
@@ -60,6 +60,7 @@ PLACES_EXAMPLE = OpenApiExample(
             }
         ],
     },
+    media_type=GEOJSON,
     response_only=True,
     status_codes=["200"],
 )

@@ -14,7 +14,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter
 from rest_framework import serializers
 
-from mapa.core.openapi import point_field
+from mapa.core.openapi import GEOJSON, point_field
 from mapa.reports.models import ReportStatus
 
 # ---------------------------------------------------------------- shapes
@@ -256,6 +256,7 @@ REPORT_LIST_EXAMPLE = OpenApiExample(
         "limit": 1,
         "next": "https://mapa.example.org/api/reports/?limit=1&cursor=1",
     },
+    media_type=GEOJSON,
     response_only=True,
     status_codes=["200"],
 )
@@ -286,6 +287,7 @@ NEARBY_EXAMPLE = OpenApiExample(
             }
         ],
     },
+    media_type=GEOJSON,
     response_only=True,
     status_codes=["200"],
 )
@@ -307,6 +309,7 @@ REPORT_DETAIL_EXAMPLE = OpenApiExample(
     "report",
     summary="A new report, routed to the roads authority",
     value=REPORT_DETAIL,
+    media_type=GEOJSON,
     response_only=True,
     status_codes=["200", "201"],
 )

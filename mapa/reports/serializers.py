@@ -53,7 +53,9 @@ class ReportCreateInput(serializers.Serializer):  # type: ignore[type-arg]
 
 
 class NearbyInput(LonLatInput):
-    radius = serializers.FloatField(default=250, min_value=1, max_value=NEARBY_MAX_METRES)
+    radius = serializers.FloatField(
+        default=250, min_value=1, max_value=NEARBY_MAX_METRES, help_text="Metres."
+    )
 
     def validate_radius(self, value: float) -> float:
         if not math.isfinite(value):  # NaN slips past min/max comparisons
@@ -67,6 +69,11 @@ class PhotoInput(serializers.Serializer):  # type: ignore[type-arg]
 
 class PageInput(serializers.Serializer):  # type: ignore[type-arg]
     limit = serializers.IntegerField(
-        default=LIST_DEFAULT_LIMIT, min_value=1, max_value=LIST_MAX_LIMIT
+        default=LIST_DEFAULT_LIMIT,
+        min_value=1,
+        max_value=LIST_MAX_LIMIT,
+        help_text="How many features a page holds at most.",
     )
-    cursor = serializers.IntegerField(required=False, min_value=1)
+    cursor = serializers.IntegerField(
+        required=False, min_value=1, help_text="Where the page starts: take it from `next`."
+    )

@@ -14,7 +14,12 @@ from urllib.parse import urlencode
 
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import status
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.exceptions import ValidationError
@@ -78,6 +83,7 @@ def case_action(
     summary: str,
     description: str,
     request: type[inputs.VersionedInput],
+    body: dict[str, Any],
     bad: dict[str, list[str]],
 ) -> Any:
     """The OpenAPI description of a POST …/<reference>/<action>/ (CaseActionApi)."""
@@ -98,7 +104,10 @@ def case_action(
                 409: CONFLICT,
                 412: PRECONDITION_FAILED,
             },
-            examples=[shapes.CASE_DETAIL_EXAMPLE],
+            examples=[
+                OpenApiExample(operation_id, value=body, request_only=True),
+                shapes.CASE_DETAIL_EXAMPLE,
+            ],
         )
     )
 
@@ -271,6 +280,7 @@ class CaseActionApi(StaffApi):
     "or reject) and `internal_note`. A step the workflow does not allow is a 409 listing "
     "the allowed ones; to mark a duplicate use …/duplicate/.",
     inputs.TransitionInput,
+    {"status": "in_progress", "public_note": "Ekipa jedzie na miejsce.", "version": 2},
     {"status": ['"closed" is not a valid choice.']},
 )
 class TransitionApi(CaseActionApi):
@@ -303,6 +313,7 @@ class TransitionApi(CaseActionApi):
     "POST the `unit` code and a `reason` (required, public). Only to units the caller may "
     "send cases to.",
     inputs.RerouteInput,
+    {"unit": "sm", "reason": "To sprawa Straży Miejskiej.", "version": 2},
     {"unit": ["You may not send a case to this unit."]},
 )
 class RerouteApi(CaseActionApi):
@@ -331,6 +342,7 @@ class RerouteApi(CaseActionApi):
     "POST `of`, the original's reference, and an optional `public_note`: this case "
     "becomes a duplicate of it and its photos move there.",
     inputs.DuplicateInput,
+    {"of": "GD-2026-000001", "public_note": "Zgłoszone już wcześniej."},
     {"of": ["No report with reference GD-2026-009999."]},
 )
 class DuplicateApi(CaseActionApi):
@@ -364,6 +376,7 @@ class DuplicateApi(CaseActionApi):
     "Undo a duplicate",
     "The case is accepted again and gets its photos back (optional `internal_note`).",
     inputs.UnduplicateInput,
+    {"internal_note": "To jednak inna dziura.", "version": 3},
     {"status": ["This case is not marked as a duplicate."]},
 )
 class UnduplicateApi(CaseActionApi):
@@ -392,6 +405,7 @@ class UnduplicateApi(CaseActionApi):
     "POST a `public_note` (the resident reads it on the report's page) and/or an "
     "`internal_note` (staff only).",
     inputs.NoteInput,
+    {"public_note": "Sprawdzamy.", "internal_note": "Zadzwonić do GZDiZ.", "version": 2},
     {"public_note": ["Ensure this field has no more than 2000 characters."]},
 )
 class NoteApi(CaseActionApi):

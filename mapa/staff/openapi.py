@@ -11,7 +11,7 @@ from typing import Any
 from drf_spectacular.utils import OpenApiExample, PolymorphicProxySerializer
 from rest_framework import serializers
 
-from mapa.core.openapi import area_field
+from mapa.core.openapi import GEOJSON, area_field
 from mapa.reports import openapi as public
 from mapa.reports.models import Channel, LocationSource, Priority, ReportStatus
 
@@ -267,6 +267,7 @@ CASE_LIST_EXAMPLE = OpenApiExample(
         "limit": 1,
         "next": "https://mapa.example.org/api/staff/reports/?limit=1&cursor=1",
     },
+    media_type=GEOJSON,
     response_only=True,
     status_codes=["200"],
 )
@@ -318,6 +319,7 @@ CASE_DETAIL_EXAMPLE = OpenApiExample(
     "case",
     summary="A new case, as a dispatcher sees it",
     value=CASE_DETAIL,
+    media_type=GEOJSON,
     response_only=True,
     status_codes=["200", "201"],
 )
@@ -417,6 +419,7 @@ HOTSPOTS_EXAMPLE = OpenApiExample(
         ],
         "numberReturned": 1,
     },
+    media_type=GEOJSON,
     response_only=True,
     status_codes=["200"],
 )
@@ -454,6 +457,7 @@ COVERAGE_EXAMPLE = OpenApiExample(
             }
         ],
     },
+    media_type=GEOJSON,
     response_only=True,
     status_codes=["200"],
 )
@@ -471,11 +475,11 @@ STAFF_FILTERS = {
     "overdue": "`true`: open cases past their due date; `false`: all others.",
     "q": "Words (all of them) found in the reference, description or address.",
 }
-STAFF_FILTER_EXAMPLES = {
+STAFF_FILTER_EXAMPLES: dict[str, Any] = {
     **public.REPORT_FILTER_EXAMPLES,
     "polygon": '{"type":"Polygon","coordinates":[[[18.64,54.34],[18.66,54.34],'
     "[18.66,54.36],[18.64,54.34]]]}",
     "channel": "phone,email",
-    "overdue": "true",
+    "overdue": True,
     "q": "Piwna",
 }
