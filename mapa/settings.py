@@ -171,6 +171,12 @@ MAPA_PHOTOS_PER_REPORT = 3
 MAPA_PHOTO_MAX_PIXELS = env.integer("MAPA_PHOTO_MAX_PIXELS", 24_000_000, minimum=1_000_000)
 MAPA_PHOTO_DECODES_AT_ONCE = env.integer("MAPA_PHOTO_DECODES_AT_ONCE", 2, minimum=1)
 
+# Unit exports' incremental sync (mapa/exports/sync.py): a response covers the changes made
+# at least this many seconds before it, and before any transaction still open began, so that
+# a change committed late can never fall behind a cursor already handed out. It must exceed
+# the clock difference between the web servers and the database.
+MAPA_EXPORT_SYNC_LAG_SECONDS = env.integer("MAPA_EXPORT_SYNC_LAG_SECONDS", 5)
+
 REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["mapa.core.api.LimitedJSONParser", "mapa.core.api.GeoJSONParser"],

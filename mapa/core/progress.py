@@ -19,8 +19,9 @@ class Progress:
         self._last_decile = -1
         self._tty = self.stream.isatty()
 
-    def advance(self, note: str = "") -> None:
-        self.done += 1
+    def advance(self, note: str = "", *, count: int = 1) -> None:
+        """``count`` more items done (a streamed export reports a chunk's worth at once)."""
+        self.done += count
         pct = 100 if not self.total else int(self.done * 100 / self.total)
         line = f"{self.label}: {self.done}/{self.total} ({pct}%)"
         if self._tty:
