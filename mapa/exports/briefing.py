@@ -78,11 +78,10 @@ def briefing_title(scope: BriefingScope) -> str:
 
 
 def _subtitle(scope: BriefingScope) -> str:
-    wanted = scope.filters.get("status", "").split(",")
-    labels = [str(status.label) for status in ReportStatus if status.value in wanted]
+    labels = [str(status.label) for status in ReportStatus if status.value in scope.statuses]
     parts = [_("Status: %(statuses)s") % {"statuses": ", ".join(labels)}]
-    if scope.filters.get("category"):
-        parts.append(_("Categories: %(codes)s") % {"codes": scope.filters["category"]})
+    if scope.categories:
+        parts.append(_("Categories: %(names)s") % {"names": ", ".join(scope.categories)})
     return "; ".join(parts)
 
 

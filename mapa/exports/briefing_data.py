@@ -25,8 +25,8 @@ from django.conf import settings
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from mapa.catalogue.models import Unit
-from mapa.core.i18n import is_english
+from mapa.catalogue.models import Category, Unit
+from mapa.core.i18n import is_english, localized
 from mapa.core.sql import fetch_one
 from mapa.districts.models import District
 from mapa.reports.geojson import FEATURE_JOINS, FEATURE_SQL, feature_params
@@ -63,7 +63,8 @@ class BriefingScope:
     unit: Unit | None
     district: District | None
     reports: QuerySet[Report]
-    filters: dict[str, str] = field(default_factory=dict)
+    statuses: list[str] = field(default_factory=list)  # ReportStatus values
+    categories: list[str] = field(default_factory=list)  # names, when the map is narrowed to some
 
 
 @dataclass(frozen=True)
@@ -124,7 +125,15 @@ def briefing_scope(user: AnyUser | None, params: Mapping[str, str]) -> BriefingS
                 for name, messages in filtered.errors.items()
             }
         )
-    return BriefingScope(unit=unit, district=district, reports=filtered.qs, filters=filters)
+    chosen = filtered.form.cleaned_data
+    categories = Category.objects.filter(code__in=chosen.get("category") or []).order_by("order")
+    return BriefingScope(
+        unit=unit,
+        district=district,
+        reports=filtered.qs,
+        statuses=list(chosen.get("status") or []),
+        categories=[localized(c.name_pl, c.name_en) for c in categories],
+    )
 
 
 # One statement: the newest MAX_PINS cases of the scope as public features, each with

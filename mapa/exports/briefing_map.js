@@ -3,7 +3,7 @@
 //
 // Text from the database (references, descriptions, addresses, category and district
 // names) only ever reaches the page as textContent, never as markup: a description
-// holding "<img src=x onerror=...>" shows those characters and runs nothing.
+// holding an image tag with an onerror handler shows those characters and runs nothing.
 // The labels, the language and the site's address come from the JSON in
 // <script id="mapa-briefing-config" type="application/json">.
 (function () {
