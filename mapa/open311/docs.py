@@ -86,8 +86,13 @@ COMMON = [FORMAT, JURISDICTION, LOCALE]
 
 
 def _ok(description: str, example: Any) -> OpenApiResponse:
+    schema: Any = (
+        {"type": "array", "items": {"type": "object", "additionalProperties": {}}}
+        if isinstance(example, list)
+        else OpenApiTypes.OBJECT
+    )
     return OpenApiResponse(
-        response=OpenApiTypes.OBJECT,
+        response=schema,
         description=description,
         examples=[OpenApiExample("ok", value=example, response_only=True)],
     )
@@ -233,6 +238,21 @@ REQUESTS_POST: dict[str, Any] = {
     "tags": TAGS,
     "parameters": COMMON,
     "request": {"application/x-www-form-urlencoded": OpenApiTypes.OBJECT},
+    "examples": [
+        OpenApiExample(
+            "file",
+            value={
+                "api_key": "0123456789abcdef0123456789abcdef01234567",
+                "service_code": "stray-animal",
+                "lat": 54.3485,
+                "long": 18.6532,
+                "attribute[animal]": "dog",
+                "description": "Pies bez opieki przy fontannie.",
+            },
+            request_only=True,
+            media_type="application/x-www-form-urlencoded",
+        )
+    ],
     "responses": {
         200: _ok(
             "Filed: its id and who handles it, and why.",
