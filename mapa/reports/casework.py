@@ -130,6 +130,11 @@ def report_change_status(
             expected_version=expected_version,
         )
     with transaction.atomic():
+        if report.duplicate_of_id is not None:
+            # Undoing a duplicate changes its original too: lock both, lower id first,
+            # as report_mark_duplicate does, so the two cannot deadlock.
+            ids = [report.pk, report.duplicate_of_id]
+            list(Report.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
         locked = lock_report(report, expected_version)
         check_transition(
             current=locked.status,
@@ -147,7 +152,7 @@ def report_change_status(
             public_note=public_note,
             internal_note=internal_note,
         )
-        undone = _undo_duplicate(locked) if locked.status == S.DUPLICATE else []
+        undone = _undo_duplicate(locked, actor, actor_unit) if locked.status == S.DUPLICATE else []
         if undone:
             event.data = {"photos_returned": undone}
             event.save(update_fields=["data"])
@@ -158,19 +163,33 @@ def report_change_status(
     return event
 
 
-def _undo_duplicate(locked: Report) -> list[str]:
-    """Photos that moved to the original when ``locked`` became its duplicate come back."""
+def _undo_duplicate(locked: Report, actor: User | None, actor_unit: Unit | None) -> list[str]:
+    """Photos that moved to the original when ``locked`` became its duplicate come back.
+
+    The original changes too (it loses a duplicate, and maybe photos): a note in
+    its history and a new version and ``updated_at``, so that a sync sees it.
+    """
     marked = (
         locked.events.filter(kind=EventKind.STATUS, to_status=S.DUPLICATE).order_by("-id").first()
     )
     moved = [str(i) for i in (marked.data.get("photos_moved", []) if marked else [])]
-    if not moved or locked.duplicate_of_id is None:
-        locked.duplicate_of = None
+    if locked.duplicate_of_id is None:
         return []
-    back = ReportPhoto.objects.filter(id__in=moved, report_id=locked.duplicate_of_id)
+    original = Report.objects.select_for_update().get(pk=locked.duplicate_of_id)
+    back = ReportPhoto.objects.filter(id__in=moved, report_id=original.pk)
     returned = [str(i) for i in back.values_list("id", flat=True)]
     back.update(report=locked)
     locked.duplicate_of = None
+    note = _record(
+        original,
+        EventKind.COMMENT,
+        actor,
+        actor_unit,
+        internal_note=_("%(reference)s is no longer marked as a duplicate of this case.")
+        % {"reference": locked.reference},
+        data={"unduplicated": locked.reference, "photos_returned": returned},
+    )
+    _bump(original, note)
     return returned
 
 

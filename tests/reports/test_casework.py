@@ -363,3 +363,22 @@ def test_an_empty_note_is_refused(make_report):
         report_add_note(report=report, public_note="  ", internal_note="")
     assert refused.value.field == "internal_note"
     assert state(report) == before
+
+
+def test_undoing_a_duplicate_changes_its_original_too(make_report):
+    """Its photos and its duplicate leave the original: a new version, a note, updated_at."""
+    original, copy = make_report(), make_report()
+    moving = add_photos(copy, 1)
+    report_mark_duplicate(report=copy, original=original)
+    original.refresh_from_db()
+    before = (original.version, original.updated_at)
+    event = report_change_status(report=copy, status="accepted", internal_note="Jednak inne")
+    original.refresh_from_db()
+    assert original.version == before[0] + 1
+    assert original.updated_at > before[1]
+    note = original.events.order_by("-id").first()
+    assert note.kind == "comment"
+    assert copy.reference in note.internal_note
+    assert note.data == {"unduplicated": copy.reference, "photos_returned": moving}
+    assert original.updated_at == note.created_at
+    assert event.data["photos_returned"] == moving
