@@ -27,6 +27,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.models import User
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.utils import translation
 from django.utils.datastructures import MultiValueDict
@@ -75,6 +76,9 @@ class Open311Api(APIView):
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)
+        if "locale" in _form(request) and "locale" not in request.query_params:
+            # A POST's fields may name it too; dispatch's override restores the language.
+            translation.activate(_language_of(_form(request).get("locale")))
         if Format.of(kwargs.get("fmt")) is None:
             raise Open311Error(
                 404,
@@ -94,6 +98,10 @@ class Open311Api(APIView):
     def handle_exception(self, exc: Exception) -> HttpResponse:  # type: ignore[override]
         if isinstance(exc, Open311Error):
             return error_response(self.fmt, exc.status, exc.descriptions)
+        if isinstance(exc, RequestDataTooBig):
+            return error_response(self.fmt, 413, [_("The request body is too large.")])
+        if isinstance(exc, TooManyFieldsSent):
+            return error_response(self.fmt, 400, [_("The request has too many fields.")])
         if isinstance(exc, exceptions.MethodNotAllowed):
             response = error_response(self.fmt, 405, [str(exc.detail)])
             response["Allow"] = ", ".join(self.allowed_methods)
@@ -136,10 +144,11 @@ def _form(request: Request) -> MultiValueDict[str, Any]:
 
 def _language(request: HttpRequest) -> str:
     """``locale`` (pl, en, en_GB...) if it names a language Mapa speaks, else the active one."""
-    locale = request.GET.get("locale", "")
-    if not locale and request.content_type == "application/x-www-form-urlencoded":
-        locale = request.POST.get("locale", "")  # a POST's fields may carry it too
-    locale = locale.replace("_", "-").lower()
+    return _language_of(request.GET.get("locale", ""))
+
+
+def _language_of(locale: Any) -> str:
+    locale = str(locale or "").replace("_", "-").lower()
     base = locale.split("-")[0]
     if base in LANGUAGES:
         return base

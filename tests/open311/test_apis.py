@@ -333,3 +333,37 @@ def test_no_personal_data_in_any_open311_answer(client, keys, make_report):
             assert value not in content, (path, value)
         assert "Zenobia" not in content
         assert "511 987" not in content
+
+
+# ---------------------------------------------------------------- what the views never see
+
+
+@pytest.mark.parametrize(
+    ("send", "status"),
+    [
+        (lambda c: c.get(f"{BASE}requests.xml?status=%00"), 400),  # the text guard
+        (lambda c: c.get(f"{BASE}services/a%00b.json"), 404),
+        (lambda c: c.get("/open311/"), 404),
+        (lambda c: c.post(f"{BASE}requests.json", "{}", content_type="application/json"), 415),
+        (
+            lambda c: c.post(
+                f"{BASE}requests.json",
+                "description=" + "x" * 3_000_000,
+                content_type="application/x-www-form-urlencoded",
+            ),
+            413,
+        ),
+        (
+            lambda c: c.post(
+                f"{BASE}requests.json",
+                "&".join(f"f{i}=1" for i in range(2000)),
+                content_type="application/x-www-form-urlencoded",
+            ),
+            400,
+        ),
+    ],
+)
+def test_errors_from_outside_the_views_are_in_the_standard_shape_too(client, send, status):
+    response = send(client)
+    assert response.status_code == status
+    assert errors_of(response)
