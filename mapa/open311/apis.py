@@ -148,8 +148,7 @@ def _language(request: HttpRequest) -> str:
 
 
 def _language_of(locale: Any) -> str:
-    locale = str(locale or "").replace("_", "-").lower()
-    base = locale.split("-")[0]
+    base = str(locale or "").replace("_", "-").lower().split("-")[0]
     if base in LANGUAGES:
         return base
     return translation.get_language() or "pl"
