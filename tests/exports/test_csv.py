@@ -88,7 +88,8 @@ def test_gdal_reads_the_csv_and_ogr2ogr_places_the_points(tmp_path, token_client
     target = tmp_path / "reports.gpkg"
     ogr2ogr(
         "-f", "GPKG", "-a_srs", "EPSG:4326",
-        "-oo", "X_POSSIBLE_NAMES=lon", "-oo", "Y_POSSIBLE_NAMES=lat", "-oo", "GEOM_POSSIBLE_NAMES=none",
+        "-oo", "X_POSSIBLE_NAMES=lon", "-oo", "Y_POSSIBLE_NAMES=lat",
+        "-oo", "GEOM_POSSIBLE_NAMES=none",
         str(target), str(source),
     )  # fmt: skip
     placed = read_layer(target)
