@@ -5,18 +5,20 @@ does not exist for them: ``case_for`` raises ``Http404``, exactly as for a
 reference that names no case, so its existence is not confirmed. A case they
 may see but not act on in the asked way is a ``PermissionDenied`` (403).
 
-| action      | consultant | unit staff (own units) | dispatcher | admin |
-|-------------|:----------:|:----------------------:|:----------:|:-----:|
-| view        | all        | own                    | all        | all   |
-| contact     | yes        | yes                    | no         | yes   |
-| intake      | yes        | no                     | no         | yes   |
-| transition  | yes        | yes                    | yes        | yes   |
-| note        | yes        | yes                    | yes        | yes   |
-| duplicate   | yes        | yes                    | yes        | yes   |
-| reroute     | any unit   | back to GCK only       | no         | any   |
-| merge       | yes        | no                     | yes        | yes   |
+| action      | consultant | unit staff (own units) | dispatcher | admin | integration |
+|-------------|:----------:|:----------------------:|:----------:|:-----:|:-----------:|
+| view        | all        | own                    | all        | all   | filed by it |
+| contact     | yes        | yes                    | no         | yes   | no          |
+| intake      | yes        | no                     | no         | yes   | yes         |
+| transition  | yes        | yes                    | yes        | yes   | no          |
+| note        | yes        | yes                    | yes        | yes   | no          |
+| duplicate   | yes        | yes                    | yes        | yes   | no          |
+| reroute     | any unit   | back to GCK only       | no         | any   | no          |
+| merge       | yes        | no                     | yes        | yes   | no          |
 
-Unit staff's "own units" include those units' district offices.
+Unit staff's "own units" include those units' district offices. An integration
+account (one application filing reports, e.g. through Open311) sees only the
+reports it registered.
 """
 
 from __future__ import annotations
@@ -51,6 +53,7 @@ ALLOWED: dict[Role, frozenset[Action]] = {
     Role.UNIT_STAFF: _EVERY - {Action.INTAKE, Action.MERGE},
     Role.DISPATCHER: _EVERY - {Action.CONTACT, Action.INTAKE, Action.REROUTE},
     Role.ADMIN: _EVERY,
+    Role.INTEGRATION: frozenset({Action.VIEW, Action.INTAKE}),
 }
 
 
@@ -61,10 +64,14 @@ def may(user: AnyUser, action: Action) -> bool:
 
 
 def visible_reports(user: AnyUser) -> QuerySet[Report]:
-    """Every case ``user`` may see: all for GCK, dispatchers, admins; its own for a unit."""
+    """Every case ``user`` may see: all for GCK, dispatchers, admins; its own for a unit;
+    the reports it registered for an integration account."""
     role = role_of(user)
     if role is None:
         return Report.objects.none()
+    if role == Role.INTEGRATION:
+        assert user is not None  # it has a role
+        return Report.objects.filter(registered_by_id=user.pk)
     if role != Role.UNIT_STAFF:
         return Report.objects.all()
     units = units_of(user)

@@ -20,12 +20,16 @@ class Role(models.TextChoices):
     * dispatcher: sees every case and plans the work by area.
     * admin: manages units, categories, districts, rules and staff; the only
       role that uses Django's admin (``is_staff`` and ``is_superuser``).
+    * integration: a system account for one application that files reports
+      through an API (Open311's POST, the staff API's intake) with its token.
+      It may only file reports and see the ones it filed; never contact data.
     """
 
     CONSULTANT = "consultant", _("GCK consultant")
     UNIT_STAFF = "unit_staff", _("unit staff")
     DISPATCHER = "dispatcher", _("dispatcher")
     ADMIN = "admin", _("administrator")
+    INTEGRATION = "integration", _("integration (one application)")
 
 
 @audited(model_name="StaffProfileAudit")

@@ -43,6 +43,7 @@ USERNAMES = {
     "unit_gzdiz": "drogowiec",  # unit staff of GZDiZ (roads and greenery)
     "unit_sm": "straznik",  # unit staff of Straż Miejska: its district offices' cases too
     "no_role": "mieszkaniec",  # an account with no staff role at all
+    "integration": "aplikacja",  # a system account for one application (files reports only)
 }
 
 
@@ -55,6 +56,7 @@ def accounts(staff_account: Callable[..., User]) -> dict[str, User]:
         "unit_gzdiz": staff_account(USERNAMES["unit_gzdiz"], "unit_staff", units=["gzdiz"]),
         "unit_sm": staff_account(USERNAMES["unit_sm"], "unit_staff", units=["sm"]),
         "no_role": User.objects.create_user(USERNAMES["no_role"], password=PASSWORD),
+        "integration": staff_account(USERNAMES["integration"], "integration"),
     }
 
 

@@ -21,15 +21,15 @@ pytestmark = pytest.mark.django_db
 # x: allowed, .: refused. Reroute is allowed to unit staff, but only back to GCK
 # (see test_reroute_targets).
 MATRIX = """
-action      consultant  dispatcher  admin  unit_gzdiz  unit_sm  no_role
-view        x           x           x      x           x        .
-contact     x           .           x      x           x        .
-intake      x           .           x      .           .        .
-transition  x           x           x      x           x        .
-note        x           x           x      x           x        .
-duplicate   x           x           x      x           x        .
-reroute     x           .           x      x           x        .
-merge       x           x           x      .           .        .
+action      consultant  dispatcher  admin  unit_gzdiz  unit_sm  no_role  integration
+view        x           x           x      x           x        .        x
+contact     x           .           x      x           x        .        .
+intake      x           .           x      .           .        .        x
+transition  x           x           x      x           x        .        .
+note        x           x           x      x           x        .        .
+duplicate   x           x           x      x           x        .        .
+reroute     x           .           x      x           x        .        .
+merge       x           x           x      .           .        .        .
 """
 
 
@@ -84,6 +84,10 @@ def test_who_sees_which_case(accounts, cases, make_report):
     assert references(visible_reports(accounts["unit_sm"])) == animals
     assert references(visible_reports(accounts["no_role"])) == set()
     assert references(visible_reports(AnonymousUser())) == set()
+    # An integration account sees only the reports it registered.
+    assert references(visible_reports(accounts["integration"])) == set()
+    filed = make_report("pothole", registered_by=accounts["integration"])
+    assert references(visible_reports(accounts["integration"])) == {filed.reference}
 
 
 def test_staff_of_one_district_office_see_that_office_only(staff_account, cases, make_report):
@@ -129,6 +133,7 @@ def test_reroute_targets(accounts):
         "unit_sm": {"gck"},
         "dispatcher": set(),
         "no_role": set(),
+        "integration": set(),
     }
 
 
@@ -141,4 +146,5 @@ def test_acting_unit(accounts):
         "dispatcher": None,
         "admin": None,
         "no_role": None,
+        "integration": None,
     }
