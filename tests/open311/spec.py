@@ -23,7 +23,15 @@ ERRORS = {
 }
 
 
-def corrected_spec(*, jurisdiction: str = "gdansk") -> dict[str, Any]:
+# Gdańsk's extent, WGS84 degrees, a little generous.
+BOX = {"lat": (54.27, 54.45), "long": (18.43, 18.95)}
+# Services that ask no required question (stray-animal's is tested elsewhere).
+SERVICES = ("pothole", "pavement", "graffiti-vandalism", "other")
+
+
+def corrected_spec(
+    *, jurisdiction: str = "gdansk", service_codes: tuple[str, ...] = SERVICES
+) -> dict[str, Any]:
     spec: dict[str, Any] = yaml.safe_load(SPEC.read_text("utf-8"))
     paths = spec["paths"]
     # 1. The file's typo: the standard's path is /requests/{id}, not /request/{id}.
@@ -41,8 +49,16 @@ def corrected_spec(*, jurisdiction: str = "gdansk") -> dict[str, Any]:
                 responses.setdefault(code, {"description": why})
                 responses[code]["schema"] = copy.deepcopy(ERRORS)
             responses.setdefault("403", {"description": "api_key", "schema": ERRORS})
-    # 4. Mapa's own: JSON (XML is checked by the other tests), and the city's jurisdiction.
+    # 4. Mapa's own: JSON (XML is checked by the other tests), the city's jurisdiction,
+    #    and for POST its services and a box around Gdańsk (so that some requests are
+    #    filed: points in the box at sea or in Sopot are refused, as they should be).
     spec["parameters"]["response_format"]["enum"] = ["json"]
     spec["parameters"]["jurisdiction_id"]["enum"] = [jurisdiction]
     spec["produces"] = ["application/json"]
+    post = paths["/requests.{response_format}"]["post"]["parameters"]
+    for parameter in post:
+        if parameter.get("name") == "service_code":
+            parameter["enum"] = list(service_codes)
+        elif parameter.get("name") in BOX:
+            parameter["minimum"], parameter["maximum"] = BOX[parameter["name"]]
     return spec
