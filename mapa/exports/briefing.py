@@ -34,6 +34,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from folium.map import FitBounds
 from folium.plugins import MarkerCluster
 from folium.utilities import JsCode
 
@@ -46,6 +47,7 @@ from mapa.staff.roles import AnyUser
 # Gdańsk's centre, where a map with nothing to show opens.
 CITY_CENTRE = (54.352, 18.646)  # lat, lon
 OSM_COPYRIGHT = "https://www.openstreetmap.org/copyright"
+MAX_ZOOM = 19  # as OpenStreetMap's tiles
 
 
 @dataclass(frozen=True)
@@ -113,6 +115,8 @@ def content_security_policy() -> str:
 def _map(data: BriefingData) -> folium.Map:
     """folium's map without its CDN links, fitted to the outline and the pins."""
     fmap = folium.Map(location=CITY_CENTRE, zoom_start=12, tiles=None, control_scale=True)
+    # markercluster needs the map's own maxZoom (folium gives max_zoom to tiles only).
+    fmap.options["max_zoom"] = MAX_ZOOM
     fmap.default_js = []
     fmap.default_css = []
     if settings.MAPA_TILE_URL:
@@ -120,11 +124,14 @@ def _map(data: BriefingData) -> folium.Map:
             tiles=settings.MAPA_TILE_URL,
             attr=settings.MAPA_TILE_ATTRIBUTION,
             name=_("Map"),
-            max_zoom=19,
+            max_zoom=MAX_ZOOM,
         ).add_to(fmap)
     if data.bounds:
         minlon, minlat, maxlon, maxlat = data.bounds
-        fmap.fit_bounds([[minlat, minlon], [maxlat, maxlon]], padding=(24, 24), max_zoom=17)
+        fit = FitBounds([[minlat, minlon], [maxlat, maxlon]], padding=(24, 24), max_zoom=17)
+        # At once, not animated: the map is ready (to zoom, to print) as soon as it loads.
+        fit.options["animate"] = False
+        fmap.add_child(fit)
     return fmap
 
 
