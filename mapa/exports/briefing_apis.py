@@ -82,7 +82,7 @@ PAGE_EXAMPLE = (
 )
 
 
-@extend_schema(
+BRIEFING_MAP_SCHEMA = extend_schema(
     operation_id="exports_briefing_map",
     summary="Briefing map (self-contained HTML)",
     description=(
@@ -132,11 +132,14 @@ PAGE_EXAMPLE = (
         **doc.staff_errors(not_found_too=False),
     },
 )
+
+
 class BriefingMapApi(StaffApi):
     """GET: the briefing map the query asks for, of the cases the caller may see."""
 
     content_negotiation_class = ErrorsAsJson
 
+    @BRIEFING_MAP_SCHEMA
     def get(self, request: Request) -> HttpResponse:
         try:
             result = briefing_map(

@@ -10,6 +10,7 @@ from datetime import timedelta
 
 import pytest
 from django.test import override_settings
+from drf_spectacular.generators import SchemaGenerator
 from django.utils import timezone
 from rest_framework.test import APIClient
 
@@ -232,3 +233,13 @@ def test_the_popups_link_to_the_public_report_pages_on_this_site(token_client, s
     assert road["properties"]["url"].endswith(f"/{seeded['road'].reference}/")
     detail = APIClient().get(road["properties"]["url"])
     assert detail.status_code == 200  # the public page exists at that path
+
+
+def test_the_api_schema_describes_the_map_as_html_with_json_errors():
+    operation = SchemaGenerator().get_schema(request=None, public=True)["paths"][URL]["get"]
+    assert set(operation["responses"]["200"]["content"]) == {"text/html"}
+    names = {parameter["name"] for parameter in operation["parameters"]}
+    assert names >= {"unit", "district", "category", "status"}
+    bad = operation["responses"]["400"]["content"]["application/json"]["examples"]
+    assert any("unit" in example["value"] for example in bad.values())
+    assert {"401", "403"} <= set(operation["responses"])
