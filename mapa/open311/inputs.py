@@ -37,6 +37,7 @@ ATTRIBUTE = re.compile(r"^attribute\[([^\[\]]+)\](\[\])?$")
 NAME_MAX = 100  # Report.reporter_name
 ADDRESS_MAX = 200  # Report.address
 MEDIA_URL_MAX = 500  # Report.media_url
+MIN_YEAR, MAX_YEAR = 1900, 9000  # dates a filter may name
 
 
 def _text(params: Params, name: str, *, limit: int | None = None) -> str:
@@ -69,6 +70,12 @@ def _instant(params: Params, name: str) -> datetime | None:
     if value is None:
         raise Open311Error.bad_field(
             name, _("Must be a date and time in ISO 8601, e.g. 2026-05-01T00:00:00Z.")
+        )
+    if not MIN_YEAR <= value.year <= MAX_YEAR:  # so that ±90 days and any offset stay dates
+        raise Open311Error.bad_field(
+            name,
+            _("Must be between the years %(min)d and %(max)d.")
+            % {"min": MIN_YEAR, "max": MAX_YEAR},
         )
     if timezone.is_naive(value):
         value = timezone.make_aware(value)

@@ -215,6 +215,9 @@ def test_filters_by_id_code_status_and_dates(client, make_report):
         ("start_date=2026-05-01T00:00:00Z&end_date=2026-04-01T00:00:00Z", "end_date"),
         ("start_date=2026-01-01T00:00:00Z&end_date=2026-06-01T00:00:00Z", "end_date"),
         ("service_code=%00", "service_code"),
+        ("end_date=0001-01-05T00:00:00Z", "end_date"),
+        ("start_date=9999-12-30T00:00:00Z", "start_date"),
+        ("start_date=0001-01-01", "start_date"),
     ],
 )
 @pytest.mark.parametrize("fmt", ["json", "xml"])
