@@ -10,8 +10,8 @@ from datetime import timedelta
 
 import pytest
 from django.test import override_settings
-from drf_spectacular.generators import SchemaGenerator
 from django.utils import timezone
+from drf_spectacular.generators import SchemaGenerator
 from rest_framework.test import APIClient
 
 from mapa.reports.models import Report, ReportStatus
