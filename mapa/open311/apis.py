@@ -41,6 +41,7 @@ from rest_framework.views import APIView
 
 from mapa.catalogue.routing import explain
 from mapa.core.api import LimitedMultiPartParser
+from mapa.core.text import unstorable_reason
 from mapa.districts.models import City
 from mapa.open311 import docs
 from mapa.open311.errors import Open311Error, flatten
@@ -128,7 +129,12 @@ class Open311Api(APIView):
             if required:
                 raise Open311Error(403, _("api_key: an api_key is required to do this."))
             return None
-        token = Token.objects.select_related("user").filter(key=str(key)[:40]).first()
+        key = str(key)
+        token = (
+            None
+            if unstorable_reason(key)
+            else Token.objects.select_related("user").filter(key=key[:40]).first()
+        )
         if token is None or not token.user.is_active or role_of(token.user) is None:
             raise Open311Error(403, _("api_key: this api_key is not valid."))
         user: User = token.user

@@ -250,7 +250,7 @@ def test_sopot_is_named(post, keys):
     assert "Sopot" in errors_of(response)[0]
 
 
-@pytest.mark.parametrize("who", [None, "bad", "no_role", "dispatcher", "unit_gzdiz"])
+@pytest.mark.parametrize("who", [None, "bad", "no_role", "dispatcher", "unit_gzdiz", "a\x00b"])
 @pytest.mark.parametrize("fmt", ["json", "xml"])
 def test_only_keys_of_accounts_that_may_file_can_post(post, keys, who, fmt):
     key = keys.get(who, who) if who else None
