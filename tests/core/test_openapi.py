@@ -157,6 +157,11 @@ def test_every_operation_has_a_summary_a_description_examples_and_an_error_examp
         if not operation.get("tags"):
             problems.append(f"{where}: no tag")
         responses = operation["responses"]
+        problems += [
+            f"{where}: the {status} answer has no description"
+            for status, response in responses.items()
+            if not response.get("description")
+        ]
         success = [
             value
             for status, response in responses.items()
