@@ -160,7 +160,7 @@ def staff_errors(*, not_found_too: bool = True) -> dict[int, OpenApiResponse]:
     """What every staff endpoint can answer: 401 without credentials, 403 for non-staff (404)."""
     errors = {
         401: UNAUTHENTICATED,
-        403: forbidden("Only staff accounts may use this API."),
+        403: forbidden(),  # DRF's own message for an account with no staff role
     }
     if not_found_too:
         errors[404] = not_found("case")

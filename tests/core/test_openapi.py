@@ -321,6 +321,12 @@ def conforms(response: Any, path: str, method: str) -> dict[str, Any]:
     return body  # type: ignore[no-any-return]
 
 
+def example_of(path: str, method: str, status: str) -> Any:
+    response = schema()["paths"][path][method]["responses"][status]
+    examples = next(iter(response["content"].values()))["examples"]
+    return next(iter(examples.values()))["value"]
+
+
 def new_report_body(**changes: Any) -> dict[str, Any]:
     return {
         "category": "pothole",
@@ -348,8 +354,9 @@ def test_report_create_list_nearby_and_errors_answer_as_documented(api):
     assert detail["properties"]["history"][0]["to_status"] == "new"
     # The errors, in their two shapes.
     outside = new_report_body(location={"type": "Point", "coordinates": list(SOPOT_PIER)})
-    refused = conforms(api.post("/api/reports/", outside, format="json"), *REPORTS_POST)
-    assert list(refused) == ["location"]
+    sent = api.post("/api/reports/", outside, format="json", HTTP_ACCEPT_LANGUAGE="en")
+    refused = conforms(sent, *REPORTS_POST)
+    assert refused == {"location": example_of(*REPORTS_POST, "400")["location"]}
     bad_filter = conforms(api.get("/api/reports/", {"bbox": "1,2"}), "/api/reports/", "get")
     assert "bbox" in bad_filter
     missing = conforms(api.get("/api/reports/GD-2026-999999/"), "/api/reports/{reference}/", "get")
@@ -431,9 +438,12 @@ def test_the_staff_api_answers_as_documented(
         dispatcher.post(f"{case}transition/", step, format="json"), transition, "post"
     )
     assert "allowed" in refused
-    # Without credentials, and as someone with no staff role.
-    assert conforms(api.get(case), "/api/staff/reports/{reference}/", "get")["detail"]
+    # Without credentials, and as someone with no staff role: the examples' very words.
+    english = {"HTTP_ACCEPT_LANGUAGE": "en"}  # the examples are in English
+    anonymous = conforms(api.get(case, **english), "/api/staff/reports/{reference}/", "get")
+    assert anonymous == example_of("/api/staff/reports/{reference}/", "get", "401")
     nobody = token_client("no_role")
-    assert conforms(nobody.get("/api/staff/reports/"), "/api/staff/reports/", "get")["detail"]
+    refused = conforms(nobody.get("/api/staff/reports/", **english), "/api/staff/reports/", "get")
+    assert refused == example_of("/api/staff/reports/", "get", "403")
     gone = "/api/staff/reports/GD-2026-999999/"
     conforms(dispatcher.get(gone), "/api/staff/reports/{reference}/", "get")
