@@ -113,6 +113,15 @@ def test_round_trip_post_then_get_by_id_then_with_filters(live_url, live_key, fm
 
 
 schema = schemathesis.openapi.from_dict(corrected_spec())
+# The XML answers are checked for status codes, content types and server errors;
+# the spec's schemas describe JSON (test_apis.py parses the XML).
+xml_schema = schemathesis.openapi.from_dict(corrected_spec(fmt="xml"))
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+]
 
 
 @pytest.fixture
@@ -120,17 +129,19 @@ def base_url(live_url):  # noqa: F811
     return f"{live_url}/open311/v2"
 
 
+def run(case: Any, base_url: str, key: str) -> None:
+    if case.method == "POST":
+        case.query = {**(case.query or {}), "api_key": key}
+    case.call_and_validate(base_url=base_url, checks=CHECKS)
+
+
 @schema.parametrize()
 @settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
 def test_the_server_honours_the_georeport_v2_spec(case, base_url, live_key):
-    if case.method == "POST":
-        case.query = {**(case.query or {}), "api_key": live_key}
-    case.call_and_validate(
-        base_url=base_url,
-        checks=[
-            not_a_server_error,
-            status_code_conformance,
-            content_type_conformance,
-            response_schema_conformance,
-        ],
-    )
+    run(case, base_url, live_key)
+
+
+@xml_schema.parametrize()
+@settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
+def test_the_xml_answers_honour_it_too(case, base_url, live_key):
+    run(case, base_url, live_key)
