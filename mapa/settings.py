@@ -205,7 +205,9 @@ SPECTACULAR_SETTINGS = {
         "`/api/districts/`, `/api/places/`, `/api/photos/`): no credentials.\n"
         "- **Staff API** (`/api/staff/`) and **exports** (`/api/exports/`): "
         "`Authorization: Token <key>` (`manage.py api_token <username>`, revoked in the admin) "
-        "or the staff workspace's session.\n\n"
+        "or the staff workspace's session.\n"
+        "- **Open311 GeoReport v2** (`/open311/v2/`): the standard's resources; "
+        "POST with an `api_key` (a staff API token).\n\n"
         "Geometries are GeoJSON (RFC 7946): WGS84, `[longitude, latitude]`. "
         'Errors: a 400 names each wrong field, `{"field": ["message"]}`; '
         'every other error is `{"detail": "message"}`. Texts follow `Accept-Language` '

@@ -31,6 +31,7 @@ from mapa.districts.locating import OutsideServiceArea, locate
             "parameters; a question it does not know is never an error."
         ),
         tags=["catalogue"],
+        auth=doc.PUBLIC,
         responses={
             200: shapes.CategoryItem(many=True),
             406: doc.detail_error(
@@ -82,6 +83,7 @@ def _category(category: Category) -> dict[str, Any]:
             "outside the city is a 400 naming `location`."
         ),
         tags=["catalogue"],
+        auth=doc.PUBLIC,
         parameters=[RoutingPreviewInput],
         responses={
             200: shapes.ROUTING_PREVIEW,

@@ -41,6 +41,11 @@ from rest_framework import serializers
 GEOJSON = "application/geo+json"  # as mapa.core.api.GEOJSON
 JSON = "application/json"
 
+# ``auth=PUBLIC`` in ``@extend_schema``: the operation needs no credentials, so the
+# schema lists no security for it (drf-spectacular would list the default token and
+# session authentication, optional, and Swagger UI would draw a lock).
+PUBLIC: list[str] = []
+
 # ---------------------------------------------------------------- errors
 
 

@@ -42,6 +42,7 @@ class DistrictsInput(serializers.Serializer):  # type: ignore[type-arg]
             "enough for a city-wide map."
         ),
         tags=["districts"],
+        auth=doc.PUBLIC,
         parameters=[DistrictsInput],
         responses={
             (200, doc.GEOJSON): shapes.DistrictCollection,

@@ -52,6 +52,7 @@ class PlaceSearchInput(serializers.Serializer):  # type: ignore[type-arg]
             "(WGS84) with the district each is in: the report form's way to skip the map."
         ),
         tags=["places"],
+        auth=doc.PUBLIC,
         parameters=[PlaceSearchInput],
         responses={
             (200, doc.GEOJSON): shapes.PlaceCollection,

@@ -51,6 +51,7 @@ REPORT_CREATE_ERRORS = {
             "header) for the following page. Filters combine. No personal data, ever."
         ),
         tags=["reports"],
+        auth=doc.PUBLIC,
         parameters=[
             PageInput,
             *doc.filter_parameters(
@@ -78,6 +79,7 @@ REPORT_CREATE_ERRORS = {
             "nothing is saved then."
         ),
         tags=["reports"],
+        auth=doc.PUBLIC,
         request=ReportCreateInput,
         responses={(201, doc.GEOJSON): shapes.ReportDetailFeature, **REPORT_CREATE_ERRORS},
         examples=[shapes.REPORT_CREATE_REQUEST, shapes.REPORT_DETAIL_EXAMPLE],
@@ -141,6 +143,7 @@ class ReportListCreateApi(APIView):
             "why it went to its unit, its public history and its photos."
         ),
         tags=["reports"],
+        auth=doc.PUBLIC,
         parameters=[shapes.REFERENCE],
         responses={(200, doc.GEOJSON): shapes.ReportDetailFeature, 404: doc.not_found()},
         examples=[shapes.REPORT_DETAIL_EXAMPLE],
@@ -167,6 +170,7 @@ class ReportDetailApi(APIView):
             "it is not stored."
         ),
         tags=["reports"],
+        auth=doc.PUBLIC,
         request={"multipart/form-data": PhotoInput},
         responses={
             201: shapes.PhotoUpload,
@@ -221,6 +225,7 @@ class PhotoUploadApi(APIView):
             "report form shows them so that a resident can see the problem is known already."
         ),
         tags=["reports"],
+        auth=doc.PUBLIC,
         parameters=[NearbyInput],
         responses={
             (200, doc.GEOJSON): shapes.NearbyReportCollection,

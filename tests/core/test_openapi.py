@@ -189,6 +189,17 @@ def test_every_operation_has_a_summary_a_description_examples_and_an_error_examp
     assert not problems, "\n".join(problems)
 
 
+def test_staff_operations_need_a_token_or_a_session_and_public_ones_nothing():
+    for path, method, operation in operations():
+        needs = operation.get("security")
+        if path.startswith(("/api/staff/", "/api/exports/")):
+            assert needs == [{"tokenAuth": []}, {"cookieAuth": []}], f"{method} {path}"
+        elif path.startswith("/api/"):
+            assert needs is None, f"{method} {path} is public"
+    token = schema()["components"]["securitySchemes"]["tokenAuth"]
+    assert (token["type"], token["in"], token["name"]) == ("apiKey", "header", "Authorization")
+
+
 def test_operation_ids_are_unique_and_named_on_purpose():
     ids = [operation["operationId"] for path, _, operation in operations()]
     assert len(ids) == len(set(ids))
