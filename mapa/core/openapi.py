@@ -28,6 +28,7 @@ Serializers here describe shapes only; no view validates with them.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Mapping, Sequence
 from http import HTTPStatus
 from typing import Any
@@ -249,7 +250,9 @@ class _GeometrySchema(OpenApiSerializerExtension):  # type: ignore[no-untyped-ca
                     auto_schema.resolve_serializer(GeoJSONMultiPolygon, direction).ref,
                 ],
             }
-        return GEOMETRY_SCHEMAS[kind]
+        # A copy: drf-spectacular's postprocessing rewrites schemas in place (enums
+        # become components), which must not change the next generation's input.
+        return copy.deepcopy(GEOMETRY_SCHEMAS[kind])
 
 
 class _GeoJSONPointFieldSchema(OpenApiSerializerFieldExtension):  # type: ignore[no-untyped-call]

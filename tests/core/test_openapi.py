@@ -89,6 +89,15 @@ def test_the_schema_validates_with_no_warning(tmp_path):
     assert yaml.safe_load(out.read_text())["paths"].keys() == schema()["paths"].keys()
 
 
+def test_every_reference_resolves_and_a_second_generation_is_the_same():
+    document = schema()
+    refs = set(re.findall(r'"\$ref": "#/components/schemas/([^"]+)"', json.dumps(document)))
+    assert refs
+    assert not refs - set(document["components"]["schemas"])
+    again = APIClient().get("/api/schema/", {"format": "json"})
+    assert json.loads(again.content) == document
+
+
 # ---------------------------------------------------------------- complete
 
 
