@@ -9,8 +9,12 @@ from datetime import datetime
 from html.parser import HTMLParser
 from typing import Any
 
-# folium adds each GeoJson layer's data with one call on one line: geo_json_<id>_add({...});
-_LAYER_DATA = re.compile(r"^\s*geo_json_[0-9a-f]+_add\((\{.*\})\);$", re.MULTILINE)
+# Each GeoJSON layer's data stands on one line: folium's GeoJson adds it with a call,
+# geo_json_<id>_add({...}); the pins from SQL are a variable, pins_from_sql_<id>_data = {...};
+_LAYER_DATA = re.compile(
+    r"^\s*(?:geo_json_[0-9a-f]+_add\((\{.*\})\)|var pins_from_sql_[0-9a-f]+_data = (\{.*\}));$",
+    re.MULTILINE,
+)
 _CSS_URL = re.compile(r"url\(\s*['\"]?([^'\")]+)")
 _IMPORT = re.compile(r"@import\s+(?:url\()?\s*['\"]?([^'\"); ]+)")
 
@@ -97,7 +101,11 @@ class BriefingPage(HTMLParser):
 
     def layers(self) -> list[dict[str, Any]]:
         """Every GeoJSON FeatureCollection folium embedded, in the page's order."""
-        return [json.loads(data) for script in self.scripts for data in _LAYER_DATA.findall(script)]
+        return [
+            json.loads(call or variable)
+            for script in self.scripts
+            for call, variable in _LAYER_DATA.findall(script)
+        ]
 
     def pins(self) -> list[dict[str, Any]]:
         return [

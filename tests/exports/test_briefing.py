@@ -165,3 +165,16 @@ def test_generation_time_defaults_to_now(potholes):
     before = timezone.now()
     page = render({"unit": "gzdiz"})
     assert before - timedelta(seconds=1) <= page.generated_at() <= timezone.now()
+
+
+def test_no_text_can_end_the_pins_script_and_every_character_survives(make_report):
+    tricky = "</script><!-- a\u2028b\u2029c & <b>\\</b> \"quoted\" 'single' zażółć"
+    report = make_report("pothole", *NEPTUNE_FOUNTAIN, description=tricky, address="</SCRIPT>")
+    result = briefing_map(user=None, params={"unit": "gzdiz"}, base_url=BASE)
+    assert "</script><!--" not in result.html
+    assert "</SCRIPT>" not in result.html
+    assert "\u2028" not in result.html
+    [pin] = BriefingPage(result.html).pins()
+    assert pin["properties"]["reference"] == report.reference
+    assert pin["properties"]["description"] == tricky
+    assert pin["properties"]["address"] == "</SCRIPT>"

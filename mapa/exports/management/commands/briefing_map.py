@@ -84,7 +84,7 @@ class Command(BaseCommand):
         progress.advance("written")
         more = f" (the newest of {data.matched})" if data.shown < data.matched else ""
         self.stdout.write(
-            f"Wrote {output}: {data.shown} cases{more}, {len(page.encode()) // 1024} KiB."
+            f"Wrote {output}: {data.shown} cases{more}, {output.stat().st_size // 1024} KiB."
         )
 
 
