@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import math
+from datetime import datetime, timedelta
+from typing import Any
 
 import django_filters
 from django import forms
@@ -97,14 +99,36 @@ class UnitFilter(CodesFilter):
         return qs.filter(Q(unit__code__in=value) | Q(unit__parent__code__in=value))
 
 
+# PostgreSQL takes UTC offsets up to ±15:59; Python's go to ±23:59. A bigger one would
+# reach the database and fail there (a 500), so it is a 400 naming the parameter.
+MAX_UTC_OFFSET = timedelta(hours=15, minutes=59)
+
+
+class MomentField(django_filters.fields.IsoDateTimeField):
+    """An ISO 8601 date and time whose offset PostgreSQL can store."""
+
+    def to_python(self, value: Any) -> datetime | None:
+        moment: datetime | None = super().to_python(value)
+        offset = moment.utcoffset() if moment is not None else None
+        if offset is not None and abs(offset) > MAX_UTC_OFFSET:
+            raise forms.ValidationError(
+                _("The time zone offset must be between -15:59 and +15:59.")
+            )
+        return moment
+
+
+class MomentFilter(django_filters.IsoDateTimeFilter):
+    field_class = MomentField
+
+
 class ReportFilter(django_filters.FilterSet):
     bbox = BboxFilter()
     status = StatusFilter()
     category = CodesFilter(field_name="category__code")
     district = CodesFilter(field_name="district__slug")
     unit = UnitFilter()
-    created_after = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
-    created_before = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
+    created_after = MomentFilter(field_name="created_at", lookup_expr="gte")
+    created_before = MomentFilter(field_name="created_at", lookup_expr="lt")
 
     class Meta:
         model = Report

@@ -25,7 +25,7 @@ from rest_framework_gis.filters import GeometryFilter
 from mapa.catalogue.models import Category, Unit
 from mapa.core.geo import WGS84
 from mapa.districts.models import District
-from mapa.reports.filters import CodeListField, CodesFilter, ReportFilter
+from mapa.reports.filters import CodeListField, CodesFilter, MomentFilter, ReportFilter
 from mapa.reports.models import OPEN_STATUSES, Channel, Report
 
 MAX_POLYGON_VERTICES = 500
@@ -154,7 +154,7 @@ class SearchFilter(django_filters.CharFilter):
 class StaffReportFilter(ReportFilter):
     polygon = DrawnAreaFilter()
     channel = ChannelFilter(field_name="channel")
-    updated_after = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+    updated_after = MomentFilter(field_name="updated_at", lookup_expr="gte")
     overdue = OverdueFilter()
     q = SearchFilter(max_length=SEARCH_MAX_LENGTH)
 
