@@ -17,6 +17,7 @@ from django.contrib.auth.models import User
 
 from mapa.reports.models import Report
 from mapa.staff.services import api_token_for, staff_account_save
+from tests.browser.conftest import AXE
 from tests.conftest import NEPTUNE_FOUNTAIN, WRZESZCZ_GORNY
 from tests.exports.briefing_page import BriefingPage
 
@@ -170,6 +171,15 @@ def test_the_saved_map_opens_offline(watched, live_url, unit_token, cases, tmp_p
     link = popup.locator("a.mapa-popup-link")
     assert link.get_attribute("href") == f"{live_url}/r/{cases['road'].reference}/"
     page.wait_for_timeout(300)  # time for an injected handler to have fired
+
+    # axe (from npm, injected inline): nothing serious or critical on the page.
+    page.add_script_tag(path=str(AXE))
+    impacts = page.evaluate(
+        """async () => (await axe.run(document, {runOnly: {type: 'tag',
+            values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}}))
+            .violations.map(v => v.id + ':' + v.impact)"""
+    )
+    assert not [v for v in impacts if v.endswith((":serious", ":critical"))], impacts
 
     outside = [url for url in watched.requests if not url.startswith(("file:", "data:"))]
     assert outside == []
