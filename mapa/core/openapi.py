@@ -36,7 +36,12 @@ from typing import Any
 import django_filters
 from drf_spectacular.extensions import OpenApiSerializerExtension, OpenApiSerializerFieldExtension
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    OpenApiResponse,
+    PolymorphicProxySerializer,
+)
 from rest_framework import serializers
 
 GEOJSON = "application/geo+json"  # as mapa.core.api.GEOJSON
@@ -85,6 +90,15 @@ class _ValidationErrorsSchema(OpenApiSerializerExtension):  # type: ignore[no-un
         }
 
 
+# A 400 names fields, except when nothing can be named: a body that is not JSON, or
+# text PostgreSQL cannot store in a parameter's name (mapa.core.guards).
+BAD_REQUEST = PolymorphicProxySerializer(
+    component_name="BadRequest",
+    serializers=[ValidationErrors, ErrorDetail],
+    resource_type_field_name=None,
+)
+
+
 def validation_error(
     example: Mapping[str, Any], *, summary: str = "A field is wrong", more: Sequence[Any] = ()
 ) -> OpenApiResponse:
@@ -100,8 +114,11 @@ def validation_error(
         *more,
     ]
     return OpenApiResponse(
-        response=ValidationErrors,
-        description="Bad input: every wrong field is named, with why. Nothing was saved.",
+        response=BAD_REQUEST,
+        description=(
+            "Bad input: every wrong field is named, with why. Nothing was saved. (What "
+            "names no field, such as a body that is not JSON, is a `detail`.)"
+        ),
         examples=examples,
     )
 

@@ -14,6 +14,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter
 from rest_framework import serializers
 
+from mapa.core.guards import REFERENCE_PATTERN
 from mapa.core.openapi import GEOJSON, point_field
 from mapa.reports.models import ReportStatus
 
@@ -170,6 +171,7 @@ REFERENCE = OpenApiParameter(
     OpenApiTypes.STR,
     OpenApiParameter.PATH,
     description="The report's reference, e.g. GD-2026-000123.",
+    pattern=f"^{REFERENCE_PATTERN}$",  # what the URL matches (mapa.core.guards)
     examples=[OpenApiExample("reference", value="GD-2026-000001")],
 )
 
