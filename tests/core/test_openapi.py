@@ -30,6 +30,7 @@ from rest_framework.views import APIView
 
 from mapa.reports.models import Report
 from tests.conftest import NEPTUNE_FOUNTAIN, SOPOT_PIER
+from tests.reports.test_hotspots import ring
 from tests.staff.conftest import accounts, staff_account, token_client  # noqa: F401  (fixtures)
 
 HTTP_METHODS = ("get", "post", "put", "patch", "delete")
@@ -467,3 +468,24 @@ def test_the_staff_api_answers_as_documented(
     assert refused == example_of("/api/staff/reports/", "get", "403")
     gone = "/api/staff/reports/GD-2026-999999/"
     conforms(dispatcher.get(gone), "/api/staff/reports/{reference}/", "get")
+
+
+@pytest.mark.django_db
+def test_hotspots_and_a_merge_answer_as_documented(
+    make_report: Callable[..., Report],
+    token_client: Callable[[str], APIClient],  # noqa: F811  (the fixture imported above)
+):
+    potholes = [make_report("pothole", lon, lat) for lon, lat in ring(NEPTUNE_FOUNTAIN, 6, 30)]
+    dispatcher = token_client("dispatcher")
+    listed = conforms(dispatcher.get("/api/staff/hotspots/"), "/api/staff/hotspots/", "get")
+    hotspot = listed["features"][0]["properties"]
+    assert sorted(hotspot["references"]) == sorted(r.reference for r in potholes)
+    merge = {"references": hotspot["references"], "into": hotspot["suggested"]}
+    merged = conforms(
+        dispatcher.post("/api/staff/hotspots/merge/", merge, format="json"),
+        "/api/staff/hotspots/merge/",
+        "post",
+    )
+    assert len(merged["properties"]["duplicates"]) == 5
+    again = dispatcher.post("/api/staff/hotspots/merge/", merge, format="json")
+    assert list(conforms(again, "/api/staff/hotspots/merge/", "post")) == ["references"]  # closed
