@@ -105,7 +105,7 @@ def case_action(
                 412: PRECONDITION_FAILED,
             },
             examples=[
-                OpenApiExample(operation_id, value=body, request_only=True),
+                OpenApiExample("request", value=body, summary=summary, request_only=True),
                 shapes.CASE_DETAIL_EXAMPLE,
             ],
         )
