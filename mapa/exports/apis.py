@@ -71,7 +71,6 @@ class ReportExportApi(StaffApi):
         plan = export.plan
         headers = _cache_headers(plan, plan.etag(self._identity(request)))
         if _not_modified(request, headers["ETag"], plan):
-            export.close()
             return HttpResponse(status=304, headers=headers)
         if plan.cursor:
             headers["Mapa-Cursor"] = plan.cursor

@@ -5,13 +5,19 @@ dispatcher filters them) read in the sync order ``(updated_at, id)``
 (``mapa.exports.sync``) from a start position, up to the watermark, and at
 most ``limit`` cases when a limit is given (otherwise all of them).
 
-**One snapshot.** ``ReportExport`` opens a REPEATABLE READ, read-only
-transaction. In it, a few cheap statements *plan* the page (the watermark; the
-page's last case, and whether more follow; count, sum of ids and latest change
-of the page, and the latest change anywhere in the caller's reach), from which
-the API answers ``ETag``, ``Last-Modified`` and a 304 before reading any case;
-then one ``COPY (SELECT ...) TO STDOUT`` streams the page from that same
-snapshot, so the body is exactly what the plan described.
+**Plan, then stream.** A few cheap statements first *plan* the page
+(``export_plan``: the watermark; the page's last case, and whether more follow;
+count, sum of ids and latest change of the page; the latest change anywhere in
+the caller's reach), from which the API answers ``ETag``, ``Last-Modified``,
+the links and a 304 before reading any case. Then one
+``COPY (SELECT ...) TO STDOUT`` streams the cases between the page's start and
+its last case. No transaction is held between the two (a response that is
+never read, a HEAD, a 304 leave nothing open): the stream reads a later
+snapshot, and that is safe. Below the watermark no case can appear late, so
+the stream holds the planned cases minus any changed since (a change moves a
+case past the watermark, to be exported next time); the tag then describes a
+state that cannot recur, so it never answers a false 304. The body counts
+what it really holds (``numberReturned``, at its end).
 
 **Built in SQL.** Each GeoJSON feature is one ``json_build_object`` and each
 CSV line is COPY's own CSV, so Python only forwards bytes, 64 KiB at a time:
@@ -40,10 +46,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from types import TracebackType
 from typing import Any
 
 from django.conf import settings
@@ -52,7 +58,7 @@ from django.db import connection, transaction
 from django.db.models import QuerySet
 
 from mapa.core.sql import fetch_all, fetch_one, fetch_value
-from mapa.exports.sync import BEGINNING, WATERMARK_SQL, Position
+from mapa.exports.sync import BEGINNING, CLEAR_STATISTICS_SQL, WATERMARK_SQL, Position
 from mapa.reports.models import EventKind, Report
 
 GEOJSON = "geojson"
@@ -272,7 +278,8 @@ def _reach_changed(query: ExportQuery, watermark: datetime) -> datetime | None:
 
 
 def export_plan(query: ExportQuery) -> ExportPlan:
-    """Plan the page ``query`` asks for. Run it inside ``ReportExport``'s snapshot."""
+    """Plan the page ``query`` asks for: its extent, and what its cache headers need."""
+    fetch_value(CLEAR_STATISTICS_SQL)
     watermark: datetime = fetch_value(WATERMARK_SQL, [settings.MAPA_EXPORT_SYNC_LAG_SECONDS])
     end, has_more = _end_of_page(query, watermark)
     returned, id_sum, latest = 0, 0, None
@@ -319,8 +326,14 @@ def _copy_sql(query: ExportQuery, plan: ExportPlan) -> tuple[str, list[Any]]:
 
 
 def _copied_rows(sql: str, params: list[Any]) -> Iterator[bytes]:
-    """COPY's output, one row at a time, as the server sends it."""
-    with connection.cursor() as cursor, cursor.cursor.copy(sql, params) as copy:
+    """COPY's output, one row at a time, as the server sends it.
+
+    A client gone mid-way closes this generator: psycopg then cancels the COPY.
+    Within a transaction (a command's, a test's) a savepoint keeps that
+    cancellation from spoiling the rest of it.
+    """
+    inside = transaction.atomic() if connection.in_atomic_block else nullcontext()
+    with inside, connection.cursor() as cursor, cursor.cursor.copy(sql, params) as copy:
         for row in copy:
             yield bytes(row)
 
@@ -328,7 +341,6 @@ def _copied_rows(sql: str, params: list[Any]) -> Iterator[bytes]:
 def geojson_head(plan: ExportPlan, next_url: str | None) -> bytes:
     head = (
         '{"type":"FeatureCollection"'
-        f',"numberReturned":{plan.returned}'
         f',"cursor":{json.dumps(plan.cursor)}'
         f',"next":{json.dumps(next_url)}'
         ',"features":[\n'
@@ -342,55 +354,48 @@ def export_chunks(
     *,
     next_url: str | None = None,
     on_rows: Callable[[int], None] | None = None,
-) -> Iterator[bytes]:
+) -> Generator[bytes, None, None]:
     """The export's bytes in chunks of about 64 KiB; ``on_rows(n)`` after each chunk's n cases."""
     geojson = query.format == GEOJSON
     buffer = bytearray(geojson_head(plan, next_url) if geojson else b"")
-    rows = 0
+    total = 0
+    cases = 0 if geojson else -1  # COPY's first CSV row is the header
     separator = b""
     for row in _copied_rows(*_copy_sql(query, plan)):
-        if geojson:
-            buffer += separator
-            separator = b","
-            rows += 1
+        buffer += separator
         buffer += row
+        if geojson:
+            separator = b","
+        cases += 1
         if len(buffer) >= CHUNK_BYTES:
             yield bytes(buffer)
             buffer.clear()
-            if on_rows is not None and rows:
-                on_rows(rows)
-            rows = 0
+            total += _counted(cases, on_rows)
+            cases = 0
     if geojson:
-        buffer += b"]}\n"
+        buffer += f'],"numberReturned":{total + cases}}}\n'.encode()
     if buffer:
         yield bytes(buffer)
-    if on_rows is not None and rows:
-        on_rows(rows)
+    _counted(cases, on_rows)
+
+
+def _counted(cases: int, on_rows: Callable[[int], None] | None) -> int:
+    if on_rows is not None and cases:
+        on_rows(cases)
+    return cases
 
 
 class ReportExport:
-    """An export's page in one read-only snapshot: ``plan`` at once, then the bytes.
+    """An export's page: ``plan`` at once (for the headers), then its bytes when iterated.
 
-    Iterate it for the bytes; ``close()`` ends the snapshot's transaction (a
-    streaming response calls it when the response is done, even if the body was
-    never read, e.g. a 304 or a HEAD request). Inside a transaction already
-    (tests, a command's own), it reads in that one instead.
+    ``close()`` stops a stream cut short (a WSGI server calls it through the
+    response when the client has gone): the COPY is cancelled there and then,
+    before the connection is handed to the next request.
     """
 
     def __init__(self, query: ExportQuery, *, next_url: Callable[[str], str] | None = None) -> None:
         self.query = query
-        self._atomic = transaction.atomic()
-        self._open = True
-        outermost = not connection.in_atomic_block
-        self._atomic.__enter__()
-        try:
-            if outermost:
-                with connection.cursor() as cursor:
-                    cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-            self.plan = export_plan(query)
-        except BaseException as exc:
-            self._end(exc)
-            raise
+        self.plan = export_plan(query)
         self.next_url = (
             next_url(self.plan.end.cursor())
             if next_url is not None and self.plan.has_more and self.plan.end is not None
@@ -398,23 +403,14 @@ class ReportExport:
         )
         self.on_rows: Callable[[int], None] | None = None
 
+        self._chunks: Generator[bytes, None, None] | None = None
+
     def __iter__(self) -> Iterator[bytes]:
-        try:
-            yield from export_chunks(
-                self.query, self.plan, next_url=self.next_url, on_rows=self.on_rows
-            )
-        except BaseException as exc:
-            self._end(exc)
-            raise
-        self._end(None)
+        self._chunks = export_chunks(
+            self.query, self.plan, next_url=self.next_url, on_rows=self.on_rows
+        )
+        return self._chunks
 
     def close(self) -> None:
-        self._end(None)
-
-    def _end(self, exc: BaseException | None) -> None:
-        if not self._open:
-            return
-        self._open = False
-        kind: type[BaseException] | None = type(exc) if exc is not None else None
-        trace: TracebackType | None = exc.__traceback__ if exc is not None else None
-        self._atomic.__exit__(kind, exc, trace)
+        if self._chunks is not None:
+            self._chunks.close()

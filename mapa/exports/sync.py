@@ -56,10 +56,12 @@ CURSOR_VERSION = "v1"
 _CURSOR_TEXT = re.compile(r"^v1\.(-?\d{1,20})\.(\d{1,19})$")
 _MAX_ID = 2**63 - 1
 
+# First: within a transaction PostgreSQL answers pg_stat_activity from the copy it took
+# at the first look; this makes the next look a fresh one.
+CLEAR_STATISTICS_SQL = "SELECT pg_stat_clear_snapshot()"
+
 # The watermark, in PostgreSQL. Parameter: the lag in seconds. Our own session is left
 # out: its own writes are visible to it (in tests, the test's transaction is one).
-# pg_stat_clear_snapshot() first: within a transaction PostgreSQL would otherwise answer
-# pg_stat_activity from the copy it took at the first look.
 WATERMARK_SQL = """
 SELECT date_trunc('second', least(
     clock_timestamp(),

@@ -81,10 +81,7 @@ class Command(BaseCommand):
             except ValidationError as exc:
                 raise CommandError(_errors(exc.detail, PARAMETERS)) from None
             export = ReportExport(query)
-            try:
-                self._write(export, options["output"])
-            finally:
-                export.close()
+            self._write(export, options["output"])
         cursor = export.plan.cursor
         self.stderr.write(
             f"Exported {export.plan.returned} cases to {options['output']}."
