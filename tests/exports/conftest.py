@@ -18,6 +18,7 @@ from tests.staff.conftest import (  # noqa: F401  (fixtures used by this directo
     accounts,
     cases,
     clean_throttle,
+    client_as,
     session_client,
     staff_account,
     token_client,
