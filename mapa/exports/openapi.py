@@ -131,6 +131,7 @@ GEOJSON_EXAMPLE = OpenApiExample(
     },
     response_only=True,
     status_codes=["200"],
+    media_type=doc.GEOJSON,
 )
 
 CSV_EXAMPLE = OpenApiExample(
