@@ -26,7 +26,8 @@ from mapa.core.api import GEOJSON as GEOJSON_TYPE
 from mapa.core.i18n import is_english
 from mapa.exports import openapi as shapes
 from mapa.exports.inputs import INPUTS, export_query
-from mapa.exports.selectors import CSV, GEOJSON, ExportPlan, ReportExport
+from mapa.exports.selectors import CSV, GEOJSON, ExportPlan
+from mapa.exports.streams import ReportExport
 from mapa.staff.apis import StaffApi
 from mapa.staff.roles import role_of, units_of
 

@@ -1,30 +1,15 @@
-"""Unit exports read from PostGIS: what a page holds, and its bytes, streamed.
+"""Unit exports read from PostGIS: which cases a page holds, and its SQL.
 
 An export is a set of cases (the caller's visible cases, filtered as the
 dispatcher filters them) read in the sync order ``(updated_at, id)``
 (``mapa.exports.sync``) from a start position, up to the watermark, and at
 most ``limit`` cases when a limit is given (otherwise all of them).
 
-**Plan, then stream.** A few cheap statements first *plan* the page
-(``export_plan``: the watermark; the page's last case, and whether more follow;
-count, sum of ids and latest change of the page; the latest change anywhere in
-the caller's reach), from which the API answers ``ETag``, ``Last-Modified``,
-the links and a 304 before reading any case. Then one
-``COPY (SELECT ...) TO STDOUT`` streams the cases between the page's start and
-its last case. No transaction is held between the two (a response that is
-never read, a HEAD, a 304 leave nothing open): the stream reads a later
-snapshot, and that is safe. Below the watermark no case can appear late, so
-the stream holds the planned cases minus any changed since (a change moves a
-case past the watermark, to be exported next time); the tag then describes a
-state that cannot recur, so it never answers a false 304. The body counts
-what it really holds (``numberReturned``, at its end).
-
-**Built in SQL.** Each GeoJSON feature is one ``json_build_object`` and each
-CSV line is COPY's own CSV, so Python only forwards bytes, 64 KiB at a time:
-memory stays flat whatever the number of cases. GeoJSON rows come through
-COPY's CSV mode with a delimiter and a quote character that JSON text never
-holds raw (PostgreSQL escapes every control character in JSON as ``\\u00XX``),
-so each row is the feature's JSON, unquoted and unescaped, ending in a newline.
+**Plan.** A few cheap statements *plan* the page (``export_plan``: the
+watermark; the page's last case, and whether more follow; count, sum of ids and
+latest change of the page; the latest change anywhere in the caller's reach),
+from which the API answers ``ETag``, ``Last-Modified``, the links and a 304
+before reading any case. ``mapa.exports.streams`` then streams the page.
 
 **Properties** are flat, so that a Shapefile, a GeoPackage or a CSV can carry
 them: reference, category and category_name, status, district and
@@ -46,15 +31,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Generator, Iterator
-from contextlib import nullcontext
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet
-from django.db import connection, transaction
 from django.db.models import QuerySet
 
 from mapa.core.sql import fetch_all, fetch_one, fetch_value
@@ -64,7 +47,6 @@ from mapa.reports.models import EventKind, Report
 GEOJSON = "geojson"
 CSV = "csv"
 FORMATS = (GEOJSON, CSV)
-CHUNK_BYTES = 64 * 1024
 
 # ------------------------------------------------------------------ SQL pieces
 
@@ -144,6 +126,7 @@ UP_TO = "(r.updated_at, r.id) <= (%s, %s)"
 
 # COPY's CSV mode with separators JSON text never holds raw: each row is the JSON as it is.
 RAW_ROWS = "FORMAT csv, DELIMITER E'\\x02', QUOTE E'\\x01'"
+CSV_HEADER_OPTIONS = "FORMAT csv, HEADER true, ENCODING 'UTF8'"
 
 # Everything that names things in an export: renaming a category or a unit changes it.
 NAMES_DIGEST_SQL = """
@@ -156,7 +139,7 @@ SELECT md5(
 """
 
 
-def _where(reports: QuerySet[Report]) -> tuple[str, list[Any]]:
+def where_sql(reports: QuerySet[Report]) -> tuple[str, list[Any]]:
     """A condition on ``r`` selecting the rows of ``reports`` (TRUE when unfiltered)."""
     if reports.query.is_empty():
         return "FALSE", []
@@ -242,7 +225,7 @@ class ExportPlan:
 
 def _end_of_page(query: ExportQuery, watermark: datetime) -> tuple[Position | None, bool]:
     """The page's last case (None when empty), and whether more follow it now."""
-    where, params = _where(query.reports)
+    where, params = where_sql(query.reports)
     base = (
         f"SELECT r.updated_at, r.id FROM reports_report r "
         f"WHERE {where} AND r.updated_at < %s AND {AFTER} "
@@ -261,7 +244,7 @@ def _end_of_page(query: ExportQuery, watermark: datetime) -> tuple[Position | No
 
 def _reach_changed(query: ExportQuery, watermark: datetime) -> datetime | None:
     """The latest change among the cases the caller may see, or re-routed away from them."""
-    where, params = _where(query.reach)
+    where, params = where_sql(query.reach)
     sql = f"SELECT max(r.updated_at) FROM reports_report r WHERE {where} AND r.updated_at < %s"
     changed: datetime | None = fetch_value(sql, [*params, watermark])
     if query.reach_units:
@@ -284,7 +267,7 @@ def export_plan(query: ExportQuery) -> ExportPlan:
     end, has_more = _end_of_page(query, watermark)
     returned, id_sum, latest = 0, 0, None
     if end is not None:
-        where, params = _where(query.reports)
+        where, params = where_sql(query.reports)
         row = fetch_one(
             f"SELECT count(*) AS n, coalesce(sum(r.id), 0) AS s, max(r.updated_at) AS m "
             f"FROM reports_report r WHERE {where} AND {AFTER} AND {UP_TO}",
@@ -303,114 +286,3 @@ def export_plan(query: ExportQuery) -> ExportPlan:
         names=fetch_value(NAMES_DIGEST_SQL),
         start=query.start,
     )
-
-
-# ------------------------------------------------------------------ the bytes
-
-
-def _copy_sql(query: ExportQuery, plan: ExportPlan) -> tuple[str, list[Any]]:
-    where, params = _where(query.reports)
-    end = plan.end or query.start  # an empty page: nothing after the start and up to it
-    columns = (
-        f"{feature_sql(query.english)} AS feature"
-        if query.format == GEOJSON
-        else csv_columns_sql(query.english, query.wkt)
-    )
-    options = RAW_ROWS if query.format == GEOJSON else "FORMAT csv, HEADER true, ENCODING 'UTF8'"
-    sql = (
-        f"COPY (SELECT {columns} FROM reports_report r {JOINS} "
-        f"WHERE {where} AND {AFTER} AND {UP_TO} ORDER BY r.updated_at, r.id) "
-        f"TO STDOUT WITH ({options})"
-    )
-    return sql, [*params, query.start.updated_at, query.start.id, end.updated_at, end.id]
-
-
-def _copied_rows(sql: str, params: list[Any]) -> Iterator[bytes]:
-    """COPY's output, one row at a time, as the server sends it.
-
-    A client gone mid-way closes this generator: psycopg then cancels the COPY.
-    Within a transaction (a command's, a test's) a savepoint keeps that
-    cancellation from spoiling the rest of it.
-    """
-    inside = transaction.atomic() if connection.in_atomic_block else nullcontext()
-    with inside, connection.cursor() as cursor, cursor.cursor.copy(sql, params) as copy:
-        for row in copy:
-            yield bytes(row)
-
-
-def geojson_head(plan: ExportPlan, next_url: str | None) -> bytes:
-    head = (
-        '{"type":"FeatureCollection"'
-        f',"cursor":{json.dumps(plan.cursor)}'
-        f',"next":{json.dumps(next_url)}'
-        ',"features":[\n'
-    )
-    return head.encode()
-
-
-def export_chunks(
-    query: ExportQuery,
-    plan: ExportPlan,
-    *,
-    next_url: str | None = None,
-    on_rows: Callable[[int], None] | None = None,
-) -> Generator[bytes, None, None]:
-    """The export's bytes in chunks of about 64 KiB; ``on_rows(n)`` after each chunk's n cases."""
-    geojson = query.format == GEOJSON
-    buffer = bytearray(geojson_head(plan, next_url) if geojson else b"")
-    total = 0
-    cases = 0 if geojson else -1  # COPY's first CSV row is the header
-    separator = b""
-    for row in _copied_rows(*_copy_sql(query, plan)):
-        buffer += separator
-        buffer += row
-        if geojson:
-            separator = b","
-        cases += 1
-        if len(buffer) >= CHUNK_BYTES:
-            yield bytes(buffer)
-            buffer.clear()
-            total += _counted(cases, on_rows)
-            cases = 0
-    if geojson:
-        buffer += f'],"numberReturned":{total + cases}}}\n'.encode()
-    if buffer:
-        yield bytes(buffer)
-    _counted(cases, on_rows)
-
-
-def _counted(cases: int, on_rows: Callable[[int], None] | None) -> int:
-    if on_rows is not None and cases:
-        on_rows(cases)
-    return cases
-
-
-class ReportExport:
-    """An export's page: ``plan`` at once (for the headers), then its bytes when iterated.
-
-    ``close()`` stops a stream cut short (a WSGI server calls it through the
-    response when the client has gone): the COPY is cancelled there and then,
-    before the connection is handed to the next request.
-    """
-
-    def __init__(self, query: ExportQuery, *, next_url: Callable[[str], str] | None = None) -> None:
-        self.query = query
-        self.plan = export_plan(query)
-        self.next_url = (
-            next_url(self.plan.end.cursor())
-            if next_url is not None and self.plan.has_more and self.plan.end is not None
-            else None
-        )
-        self.on_rows: Callable[[int], None] | None = None
-
-        self._chunks: Generator[bytes, None, None] | None = None
-
-    def __iter__(self) -> Iterator[bytes]:
-        self._chunks = export_chunks(
-            self.query, self.plan, next_url=self.next_url, on_rows=self.on_rows
-        )
-        return self._chunks
-
-    def close(self) -> None:
-        if self._chunks is not None:
-            self._chunks.close()

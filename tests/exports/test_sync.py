@@ -12,7 +12,8 @@ from django.db import connection
 from django.utils.http import http_date
 
 from mapa.catalogue.models import Unit
-from mapa.exports.selectors import ExportQuery, ReportExport
+from mapa.exports.selectors import ExportQuery
+from mapa.exports.streams import ReportExport
 from mapa.reports.casework import (
     report_add_note,
     report_change_status,

@@ -25,7 +25,8 @@ from rest_framework.exceptions import ValidationError
 
 from mapa.core.progress import Progress
 from mapa.exports.inputs import export_query
-from mapa.exports.selectors import FORMATS, ReportExport
+from mapa.exports.selectors import FORMATS
+from mapa.exports.streams import ReportExport
 from mapa.staff.roles import role_of
 
 # Command-line options that are the API's query parameters (minus "limit": a file takes all).
