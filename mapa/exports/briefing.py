@@ -30,8 +30,8 @@ from branca.element import Element, Figure, MacroElement
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.html import format_html
-from django.utils.safestring import SafeString
+from django.utils.html import escape, format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from folium.map import FitBounds
@@ -61,13 +61,9 @@ class BriefingMap:
 
 def osm_attribution() -> SafeString:
     """The credit the districts' boundaries (OpenStreetMap, ODbL) need, in the active language."""
-    return format_html(
-        "&copy; {}",
-        format_html(
-            _("{osm} contributors").replace("{osm}", '<a href="{}">OpenStreetMap</a>'),
-            OSM_COPYRIGHT,
-        ),
-    )
+    link = format_html('<a href="{}">OpenStreetMap</a>', OSM_COPYRIGHT)
+    words = escape(_("© %(osm)s contributors"))  # the translation is text; the link, markup
+    return mark_safe(words % {"osm": link})  # noqa: S308  (both parts escaped above)
 
 
 def briefing_title(scope: BriefingScope) -> str:
@@ -183,6 +179,12 @@ def _map(data: BriefingData) -> folium.Map:
     return fmap
 
 
+def _tiles_credit_osm() -> bool:
+    """Do the tiles' credits already name OpenStreetMap (the boundaries' source too)?"""
+    credits = settings.MAPA_TILE_ATTRIBUTION.lower()
+    return bool(settings.MAPA_TILE_URL) and "openstreetmap" in credits
+
+
 def _layers(fmap: folium.Map, data: BriefingData) -> PinsFromSql:
     """The outline, then the pins in a cluster group: GeoJSON text as PostGIS built it."""
     folium.GeoJson(
@@ -190,7 +192,7 @@ def _layers(fmap: folium.Map, data: BriefingData) -> PinsFromSql:
         name=_("Outline"),
         style=JsCode("MapaBriefing.outlineStyle"),
         on_each_feature=JsCode("MapaBriefing.outlineName"),
-        attribution=str(osm_attribution()),
+        attribution="" if _tiles_credit_osm() else str(osm_attribution()),
     ).add_to(fmap)
     cluster = MarkerCluster(  # type: ignore[no-untyped-call]
         name=_("Cases"),

@@ -5,6 +5,7 @@ Staff accounts and clients come from tests/exports/conftest.py (tests/staff's fi
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import timedelta
 
@@ -21,6 +22,7 @@ from tests.exports.briefing_page import BriefingPage
 pytestmark = pytest.mark.django_db
 
 URL = "/api/exports/map.html"
+OSM_CREDIT = re.compile(r'"attribution": "(?:[^"\\]|\\.)*OpenStreetMap')  # a layer's credit
 XSS = '<img src=x onerror=alert(1)></script><script>alert("boom")</script>'
 # Distinctive personal data: it must never reach a map.
 PII = {
@@ -215,11 +217,23 @@ def test_the_response_sandboxes_the_page_and_allows_only_tiles(token_client, see
     assert any("https://{s}.tiles.example.org/{z}/{x}/{y}.png" in s for s in page.scripts)
 
 
+@override_settings(
+    MAPA_TILE_URL="https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+    MAPA_TILE_ATTRIBUTION="&copy; OpenStreetMap contributors",
+)
+def test_openstreetmap_is_credited_once_with_its_tiles(token_client, seeded):
+    text = token_client("dispatcher").get(URL, {"unit": "gzdiz"}).content.decode()
+    assert len(OSM_CREDIT.findall(text)) == 1  # the tiles' credit
+    assert '"attribution": "",' in text  # the outline's: not twice
+
+
 def test_with_no_tile_server_there_is_no_tile_layer(token_client, seeded):
     with override_settings(MAPA_TILE_URL=""):
         response = token_client("dispatcher").get(URL, {"unit": "gzdiz"})
     page = page_of(response)
     assert not any("L.tileLayer(" in script for script in page.scripts)
+    # The boundaries are OpenStreetMap's: the map credits it even without tiles.
+    assert len(OSM_CREDIT.findall(response.content.decode())) == 1
     assert "img-src data:;" in page.csp
     assert page.pin_references() == refs(seeded, "road", "pavement")
     assert page.outline()
