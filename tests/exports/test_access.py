@@ -23,6 +23,7 @@ SEES = {
     "admin": {"road", "road2", "animal", "animal2", "triage", "triage2"},
     "unit_gzdiz": {"road", "road2"},
     "unit_sm": {"animal", "animal2"},
+    "integration": set(),  # an application's account: only the reports it filed itself
 }
 
 
