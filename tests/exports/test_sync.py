@@ -266,3 +266,16 @@ def test_a_client_gone_mid_stream_leaves_the_connection_usable(make_report, db):
     export.close()
     assert Report.objects.count() == 120
     assert sum(len(chunk) for chunk in ReportExport(export.query)) > 120 * 200
+
+
+def test_head_answers_the_headers_only(token_client, cases):
+    settle()
+    client = token_client("consultant")
+    head = client.head(CSV_URL)
+    assert head.status_code == 200
+    get = client.get(CSV_URL)
+    assert head["ETag"] == get["ETag"]
+    assert head["Last-Modified"] == get["Last-Modified"]
+    assert b"".join(head.streaming_content) == b""
+    assert body(get).startswith(b"reference,")
+    assert Report.objects.count() == 6  # the database connection is fine afterwards
