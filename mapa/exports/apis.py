@@ -7,7 +7,15 @@ parameters (``updated_since``, ``cursor``, ``limit``; ``mapa.exports.sync``).
 
 Each answer carries an ``ETag`` and a ``Last-Modified``: a repeat call with
 ``If-None-Match`` (or, without it, ``If-Modified-Since``) is a 304 when nothing
-changed. The body is streamed from PostGIS (``mapa.exports.selectors``).
+changed. The body is streamed from PostGIS (``mapa.exports.streams``).
+
+The ``ETag`` is exact: it hashes the URL, the caller (account, role, units),
+the language, the page's count, sum of ids, latest change and extent, the
+latest change the caller could see, and the names of categories, units and
+districts. ``Last-Modified`` is the second after the latest change to any case
+the caller may see (or re-routed away from their units), so a case leaving a
+filter counts too; it cannot see a category renamed, a case becoming overdue
+with time, or the account given another unit: clients should prefer the ETag.
 """
 
 from __future__ import annotations
