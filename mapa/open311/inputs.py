@@ -28,6 +28,7 @@ from mapa.core.numbers import NotANumber, finite_number
 from mapa.core.text import unstorable_reason
 from mapa.open311.errors import Open311Error
 from mapa.open311.selectors import DEFAULT_DAYS, MAX_REQUESTS, RequestQuery
+from mapa.reports.filters import MAX_UTC_OFFSET
 from mapa.reports.models import DESCRIPTION_MAX_LENGTH, LocationSource
 from mapa.reports.serializers import phone_validator
 
@@ -76,6 +77,11 @@ def _instant(params: Params, name: str) -> datetime | None:
             name,
             _("Must be between the years %(min)d and %(max)d.")
             % {"min": MIN_YEAR, "max": MAX_YEAR},
+        )
+    offset = value.utcoffset()
+    if offset is not None and abs(offset) > MAX_UTC_OFFSET:  # PostgreSQL would fail (a 500)
+        raise Open311Error.bad_field(
+            name, _("The time zone offset must be between -15:59 and +15:59.")
         )
     if timezone.is_naive(value):
         value = timezone.make_aware(value)

@@ -218,6 +218,8 @@ def test_filters_by_id_code_status_and_dates(client, make_report):
         ("end_date=0001-01-05T00:00:00Z", "end_date"),
         ("start_date=9999-12-30T00:00:00Z", "start_date"),
         ("start_date=0001-01-01", "start_date"),
+        ("start_date=2026-01-01T00:00:00%2B23:35", "start_date"),  # PostgreSQL: ±15:59 at most
+        ("end_date=2026-01-01T00:00:00-16:00", "end_date"),
     ],
 )
 @pytest.mark.parametrize("fmt", ["json", "xml"])
