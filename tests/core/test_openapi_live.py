@@ -61,12 +61,19 @@ def test_the_live_tests_run_on_the_test_database():
 
 @pytest.fixture(scope="module")
 def dispatcher_token(live_url: str, django_db_blocker: Any) -> Iterator[str]:  # noqa: F811
-    """A dispatcher's API token, committed; the account is removed afterwards."""
-    with django_db_blocker.unblock():
+    """A dispatcher's API token, committed; the account is removed afterwards.
+
+    When the browser tests ran first, Playwright's event loop is alive in this thread
+    and Django would refuse the ORM as "async-unsafe": these are plain synchronous
+    calls, allowed for their duration only (as tests/browser/conftest.py does).
+    """
+    with django_db_blocker.unblock(), pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
         user = staff_account_save(username=USERNAME, role="dispatcher", password="horse-battery-9")
         token = api_token_for(username=USERNAME)
     yield token
-    with django_db_blocker.unblock():
+    with django_db_blocker.unblock(), pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
         user.delete()
 
 
