@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 import schemathesis
-from django.db import connection
+from django.db import connection, connections
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.renderers import OpenApiJsonRenderer
 from hypothesis import HealthCheck, settings
@@ -75,6 +75,7 @@ def dispatcher_token(live_url: str, django_db_blocker: Any) -> Iterator[str]:  #
     with django_db_blocker.unblock(), pytest.MonkeyPatch.context() as patch:
         patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
         user.delete()
+        connections.close_all()  # none left idle when the test database is dropped
 
 
 @schema.parametrize()
