@@ -9,11 +9,12 @@ body valid against the documented FeatureCollection.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
 import schemathesis
-from django.db import connection
+from django.db import connection, connections
 from hypothesis import HealthCheck, settings
 
 from mapa.staff.services import api_token_for, staff_account_save
@@ -33,14 +34,24 @@ def test_the_live_tests_run_on_the_test_database():
     assert connection.settings_dict["NAME"].startswith("test")
 
 
+@contextmanager
+def _orm_beside_playwright() -> Iterator[None]:
+    """ORM calls allowed while Playwright's event loop is alive in this thread (the browser
+    tests run first in a full run; tests/browser/conftest.py does the same per test)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        yield
+        connections.close_all()  # none left idle when the test database is dropped
+
+
 @pytest.fixture(scope="module")
 def dispatcher_token(live_url: str, django_db_blocker: Any) -> Iterator[str]:  # noqa: F811
     """A dispatcher's API token, committed; the account is removed afterwards."""
-    with django_db_blocker.unblock():
+    with django_db_blocker.unblock(), _orm_beside_playwright():
         user = staff_account_save(username=USERNAME, role="dispatcher", password="horse-battery-9")
         token = api_token_for(username=USERNAME)
     yield token
-    with django_db_blocker.unblock():
+    with django_db_blocker.unblock(), _orm_beside_playwright():
         user.delete()
 
 

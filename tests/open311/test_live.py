@@ -12,12 +12,13 @@ import urllib.error
 import urllib.request
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 from urllib.parse import urlencode
 
 import pytest
 import schemathesis
-from django.db import connection
+from django.db import connection, connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -43,14 +44,24 @@ def test_the_live_tests_run_on_the_test_database():
     assert connection.settings_dict["NAME"].startswith("test")
 
 
+@contextmanager
+def _orm_beside_playwright() -> Iterator[None]:
+    """ORM calls allowed while Playwright's event loop is alive in this thread (the browser
+    tests run first in a full run; tests/browser/conftest.py does the same per test)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        yield
+        connections.close_all()  # none left idle when the test database is dropped
+
+
 @pytest.fixture(scope="module")
 def live_key(live_url: str, django_db_blocker: Any) -> Iterator[str]:  # noqa: F811
     """A consultant's api_key, committed; its account and reports are removed afterwards."""
-    with django_db_blocker.unblock():
+    with django_db_blocker.unblock(), _orm_beside_playwright():
         user = staff_account_save(username=USERNAME, role="consultant", password="correct-horse-9")
         key = api_token_for(username=USERNAME)
     yield key
-    with django_db_blocker.unblock():
+    with django_db_blocker.unblock(), _orm_beside_playwright():
         Report.objects.filter(registered_by=user).delete()
         user.delete()
 
