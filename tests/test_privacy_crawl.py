@@ -1,0 +1,314 @@
+"""A crawl of every address Mapa answers: no contact data and no internal note leaks.
+
+Distinctive contact data is filed three ways (the resident's form API, a
+consultant's intake, an Open311 POST), and a staff internal note carries its
+own secret. Then every URL pattern in the URLconf is fetched (with the
+parameters it needs to answer 200) by an anonymous visitor, by a dispatcher
+(a staff role that may not see contact data), and, for the exports and
+Open311, with every role's token (exports never carry contact data, whoever
+asks). Every body is scanned, in both languages, and so is every log record
+written meanwhile.
+
+The crawl is driven by the URLconf itself: a new endpoint is crawled without
+being listed here, and one the crawl cannot fill in (an unknown URL
+parameter) or never gets a 200 from fails the test, so it cannot be forgotten.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import Callable, Iterator
+from typing import Any
+from urllib.parse import urlencode
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from mapa.reports.casework import report_change_status
+from mapa.reports.models import Report
+from mapa.staff.services import api_token_for
+from tests.conftest import NEPTUNE_FOUNTAIN, WRZESZCZ_GORNY
+from tests.staff.conftest import (  # noqa: F401  (fixtures)
+    accounts,
+    clean_throttle,
+    staff_account,
+)
+
+pytestmark = pytest.mark.django_db
+
+# Contact data as three channels take it: distinctive, so a hit is never a coincidence.
+RESIDENT = {
+    "name": "Eulalia Przybyszewska",
+    "email": "eulalia.p@example.org",
+    "phone": "601 909 313",
+}
+INTAKE = {"name": "Bonifacy Grzęda", "email": "bonifacy.g@example.net", "phone": "502 777 414"}
+OPEN311 = {
+    "first_name": "Hieronim",
+    "last_name": "Kwiatkowski-Zięba",
+    "email": "hieronim.kz@example.com",
+    "phone": "693 212 515",
+}
+CONTACT_SECRETS = (
+    *RESIDENT.values(),
+    *INTAKE.values(),
+    "Kwiatkowski-Zięba",
+    "hieronim.kz@example.com",
+    "693 212 515",
+    # The same numbers as a browser or JSON may write them.
+    "601909313",
+    "502777414",
+    "693212515",
+    "eulalia.p%40example.org",
+)
+INTERNAL_SECRET = "oddzwonić po 17: kod bramy 4711#"
+
+REFUSED = (302, 401, 403, 405)
+
+# URL names the crawl leaves out, each for a reason.
+SKIPPED = {
+    "open311-not-found": "the standard's 404 for anything else under /open311/v2/",
+}
+# Addresses that only take a POST: crawled all the same (a GET is refused), never a 200.
+POST_ONLY = {
+    "web:set_language",
+    "web:report-submit",
+    "staff_auth:logout",
+    "api-photos",
+    "api-staff-transition",
+    "api-staff-reroute",
+    "api-staff-duplicate",
+    "api-staff-unduplicate",
+    "api-staff-notes",
+    "api-staff-hotspots-merge",
+}
+SKIPPED_PREFIXES = {
+    "admin:": "the admin is for administrators, who may see contact data by design",
+}
+
+# What each URL needs to answer 200, per URL name: extra query strings to try.
+QUERIES: dict[str, list[dict[str, str]]] = {
+    "api-reports": [{}, {"status": "open", "bbox": "18.6,54.3,18.7,54.4"}],
+    "api-reports-nearby": [
+        {"lon": str(NEPTUNE_FOUNTAIN[0]), "lat": str(NEPTUNE_FOUNTAIN[1]), "radius": "500"}
+    ],
+    "api-routing": [{"lon": str(NEPTUNE_FOUNTAIN[0]), "lat": str(NEPTUNE_FOUNTAIN[1])}],
+    "api-places": [{"q": "Długi Targ"}],
+    "api-staff-reports": [{}, {"q": "Dziura"}],
+    "api-schema": [{}, {"format": "json"}],
+    "web:stats": [
+        {},
+        {"format": "csv"},
+        {"format": "csv", "table": "times"},
+        {"format": "geojson"},
+    ],
+    "exports:reports-geojson": [{}, {"status": "open"}],
+    "exports:reports-csv": [{}, {"wkt": "true"}],
+    "briefing:map": [{"unit": "gzdiz"}, {"district": "srodmiescie"}, {"unit": "gck"}],
+    "open311-requests": [{}, {"status": "open"}],
+}
+# Values for the URLs' own parameters, by parameter name (``None``: the report filed first).
+URL_VALUES: dict[str, list[str] | None] = {
+    "reference": None,
+    "service_request_id": None,
+    "service_code": ["pothole", "stray-animal"],
+    "fmt": ["json", "xml"],
+}
+# Integrations: fetched with every role's token too (the Open311 key as api_key).
+INTEGRATION_PREFIXES = ("exports:", "briefing:", "open311-")
+
+
+def url_patterns(
+    resolver: URLResolver | None = None, namespace: str = ""
+) -> Iterator[tuple[str, URLPattern]]:
+    """(full name, pattern) for every pattern; an unnamed one's name is just its namespace."""
+    for entry in (resolver or get_resolver()).url_patterns:
+        if isinstance(entry, URLResolver):
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from url_patterns(entry, inner)
+        else:
+            yield (f"{namespace}{entry.name or ''}", entry)
+
+
+def concrete_urls(name: str, pattern: URLPattern, references: list[str]) -> list[str]:
+    """Every URL to fetch for one pattern: each combination of its parameters' values."""
+    params = list(pattern.pattern.regex.groupindex)
+    combos: list[dict[str, str]] = [{}]
+    for param in params:
+        if param not in URL_VALUES:
+            pytest.fail(f"{name}: the crawl has no value for the URL parameter {param!r}")
+        values = URL_VALUES[param] or references
+        combos = [{**combo, param: value} for combo in combos for value in values]
+    urls = []
+    for combo in combos:
+        base = reverse(name, kwargs=combo or None)
+        for query in QUERIES.get(name, [{}]):
+            urls.append(f"{base}?{urlencode(query)}" if query else base)
+    return urls
+
+
+@pytest.fixture
+def filed(api, accounts, settings) -> list[str]:  # noqa: F811
+    """Three reports with contact data, filed three ways; an internal note on one."""
+    resident = api.post(
+        "/api/reports/",
+        json.dumps(
+            {
+                "category": "pothole",
+                "description": "Dziura przed fontanną",
+                **RESIDENT,
+                "location": {"type": "Point", "coordinates": list(NEPTUNE_FOUNTAIN)},
+            }
+        ),
+        content_type="application/json",
+    )
+    assert resident.status_code == 201, resident.content
+    consultant = Client()
+    consultant.force_login(accounts["consultant"])
+    intake = consultant.post(
+        "/api/staff/reports/",
+        json.dumps(
+            {
+                "category": "stray-animal",
+                "attributes": {"animal": "dog"},
+                "description": "Pies przy przystanku, zgłoszenie telefoniczne",
+                "channel": "phone",
+                **INTAKE,
+                "location": {"type": "Point", "coordinates": list(WRZESZCZ_GORNY)},
+            }
+        ),
+        content_type="application/json",
+    )
+    assert intake.status_code == 201, intake.content
+    open311 = Client().post(
+        "/open311/v2/requests.json",
+        {
+            "api_key": api_token_for(username=accounts["consultant"].username),
+            "service_code": "pothole",
+            "lat": str(NEPTUNE_FOUNTAIN[1]),
+            "long": str(NEPTUNE_FOUNTAIN[0]),
+            "description": "Zapadnięta studzienka",
+            **OPEN311,
+        },
+    )
+    assert open311.status_code == 200, open311.content
+    references = [
+        resident.json()["properties"]["reference"],
+        intake.json()["properties"]["reference"],
+        open311.json()[0]["service_request_id"],
+    ]
+    stored = Report.objects.filter(reference__in=references)
+    assert {r.reporter_email for r in stored} == {
+        RESIDENT["email"],
+        INTAKE["email"],
+        OPEN311["email"],
+    }
+    report_change_status(
+        report=stored.get(reference=references[0]),
+        status="accepted",
+        public_note="Przyjęte do realizacji.",
+        internal_note=INTERNAL_SECRET,
+    )
+    return references
+
+
+def crawl(
+    get: Callable[[str], Any], references: list[str], only: tuple[str, ...] = ()
+) -> tuple[dict[str, str], dict[str, int]]:
+    """Fetch every URL; return the bodies by URL and, per URL name, how many answered 200."""
+    bodies: dict[str, str] = {}
+    answered: dict[str, int] = {}
+    for name, pattern in url_patterns():
+        if name in SKIPPED or name.startswith(tuple(SKIPPED_PREFIXES)):
+            continue
+        if not name or name.endswith(":"):
+            assert pattern.pattern.regex.pattern.startswith("^media/"), (
+                f"an unnamed URL pattern the crawl cannot reach: {pattern.pattern}"
+            )
+            continue
+        if only and not name.startswith(only):
+            continue
+        answered.setdefault(name, 0)
+        for url in concrete_urls(name, pattern, references):
+            for language in ("pl", "en"):
+                response = get(url, HTTP_ACCEPT_LANGUAGE=language)
+                assert response.status_code < 500, f"{url}: {response.status_code}"
+                content = (
+                    b"".join(response.streaming_content) if response.streaming else response.content
+                )
+                bodies[f"{url} [{language}]"] = content.decode("utf-8", "replace") + "\n".join(
+                    f"{header}: {value}" for header, value in response.headers.items()
+                )
+                if name in POST_ONLY:
+                    # Refused: no account, no role, wrong method (setlang redirects back).
+                    assert response.status_code in REFUSED, f"{url}: {response.status_code}"
+                answered[name] += response.status_code in (REFUSED if name in POST_ONLY else (200,))
+    return bodies, answered
+
+
+def leaks(bodies: dict[str, str], secrets: tuple[str, ...]) -> list[str]:
+    return [
+        f"{url} shows {secret!r}"
+        for url, body in bodies.items()
+        for secret in secrets
+        if secret.lower() in body.lower()
+    ]
+
+
+def test_anonymous_visitor_sees_no_contact_data_or_internal_note_anywhere(filed, caplog):
+    caplog.set_level(logging.DEBUG)
+    bodies, answered = crawl(Client().get, filed)
+    assert leaks(bodies, (*CONTACT_SECRETS, INTERNAL_SECRET)) == []
+    staff_only = ("api-staff", "staff:", "exports:", "briefing:")
+    public = {name for name in answered if not name.startswith(staff_only)}
+    assert {name for name in public if answered[name] == 0} == set(), "public URLs not reached"
+    assert {name for name in answered if name.startswith(staff_only) and answered[name]} <= (
+        POST_ONLY
+    ), "a staff address answered an anonymous visitor"
+    # What was filed is really there to find: the crawl reads the reports themselves.
+    assert any(filed[0] in body for body in bodies.values())
+    assert any(filed[2] in body for url, body in bodies.items() if "open311" in url)
+    assert leaks({"log": caplog.text}, CONTACT_SECRETS) == []
+
+
+def test_dispatcher_sees_no_contact_data_on_any_page_or_api(filed, accounts, caplog):  # noqa: F811
+    caplog.set_level(logging.DEBUG)
+    client = Client()
+    client.force_login(accounts["dispatcher"])
+    bodies, answered = crawl(client.get, filed)
+    assert leaks(bodies, CONTACT_SECRETS) == []
+    not_reached = {name for name, count in answered.items() if count == 0}
+    # What a dispatcher's role may not use (the access matrix, mapa/staff/access.py).
+    assert not_reached == {"staff:intake", "api-staff-coverage"}
+    # The staff case page and API really show the case (with its internal note: staff may).
+    assert any(INTERNAL_SECRET in body for url, body in bodies.items() if "/staff/" in url)
+    assert leaks({"log": caplog.text}, CONTACT_SECRETS) == []
+
+
+@pytest.mark.parametrize("who", ["consultant", "admin", "dispatcher", "unit_gzdiz", "unit_sm"])
+def test_no_export_or_open311_answer_carries_contact_data_whoever_asks(
+    filed,
+    accounts,  # noqa: F811
+    who,
+    settings,
+):
+    # Exports hold the changes made before the current second (mapa/exports/sync.py).
+    settings.MAPA_EXPORT_SYNC_LAG_SECONDS = 0
+    time.sleep(1.02 - time.time() % 1)
+    key = api_token_for(username=accounts[who].username)
+    token_client = Client(HTTP_AUTHORIZATION=f"Token {key}")
+
+    def get(url: str, **headers: str) -> Any:
+        if url.startswith("/open311/"):
+            url += ("&" if "?" in url else "?") + urlencode({"api_key": key})
+        return token_client.get(url, **headers)
+
+    bodies, answered = crawl(get, filed, only=INTEGRATION_PREFIXES)
+    assert leaks(bodies, (*CONTACT_SECRETS, INTERNAL_SECRET)) == []
+    assert [name for name, count in answered.items() if not count] == []
+    if who in ("consultant", "admin"):  # these see every case: the crawl found the filed ones
+        exported = "".join(body for url, body in bodies.items() if "exports" in url)
+        assert all(reference in exported for reference in filed)
