@@ -160,7 +160,7 @@ def test_the_saved_map_opens_offline(watched, live_url, unit_token, cases, tmp_p
     # At the opening zoom the two cases 30 m apart are one cluster of two.
     cluster = page.locator(".marker-cluster", has_text="2")
     cluster.wait_for()
-    assert page.locator(".mapa-briefing-panel h1").inner_text().startswith("Cases of")
+    assert page.locator(".mapa-briefing-panel h1").inner_text().startswith("Sprawy jednostki")
     assert page.locator(".mapa-legend li").count() == 2
     assert page.locator(".mapa-briefing-generated time").get_attribute("datetime")
 

@@ -22,6 +22,7 @@ EXPECTED = {
     "gzdiz": (Role.UNIT_STAFF, ["gzdiz"]),
     "straz": (Role.UNIT_STAFF, ["sm"]),
     "admin": (Role.ADMIN, []),
+    "aplikacja": (Role.INTEGRATION, []),
 }
 
 
@@ -33,7 +34,7 @@ def run() -> str:
 
 def test_one_account_per_role_with_the_documented_password():
     assert run() == (
-        "Created demo staff accounts konsultant, dyspozytor, gzdiz, straz, admin "
+        "Created demo staff accounts konsultant, dyspozytor, gzdiz, straz, admin, aplikacja "
         "(password mapa-demo)."
     )
     for username, (role, unit_codes) in EXPECTED.items():

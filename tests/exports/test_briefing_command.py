@@ -88,9 +88,9 @@ def test_the_base_url_makes_the_links_absolute(reports, tmp_path):
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        ((), "--unit: Name a unit"),
-        (("--unit", "gzdz"), "--unit: Unknown unit: gzdz."),
-        (("--district", "atlantyda"), "--district: Unknown district: atlantyda."),
+        ((), "--unit: Wskaż jednostkę"),
+        (("--unit", "gzdz"), "--unit: Nieznana jednostka: gzdz."),
+        (("--district", "atlantyda"), "--district: Nieznana dzielnica: atlantyda."),
         (("--unit", "gzdiz", "--status", "lost"), "--status:"),
         (("--unit", "gzdiz", "--user", "nobody-here"), "--user: nobody-here is not a staff"),
     ],

@@ -57,7 +57,7 @@ def test_a_bad_parameter_is_a_400_naming_it(token_client, db, url, name, value):
 def test_wkt_is_a_csv_option(token_client, db):
     client = token_client("consultant")
     assert client.get(GEOJSON, {"wkt": "true"}).json() == {
-        "wkt": ["Unknown parameter for this export."]
+        "wkt": ["Ten eksport nie przyjmuje takiego parametru."]
     }
     assert list(client.get(CSV, {"wkt": "perhaps"}).json()) == ["wkt"]
 

@@ -25,6 +25,7 @@ DEMO_STAFF: tuple[tuple[str, Role, tuple[str, ...]], ...] = (
     ("gzdiz", Role.UNIT_STAFF, ("gzdiz",)),  # Gdański Zarząd Dróg i Zieleni
     ("straz", Role.UNIT_STAFF, ("sm",)),  # Straż Miejska, with its district offices
     ("admin", Role.ADMIN, ()),
+    ("aplikacja", Role.INTEGRATION, ()),  # one integrating application (e.g. Open311)
 )
 
 
