@@ -80,6 +80,21 @@ def test_history_is_dated_with_the_report(demo):
         assert report.updated_at == times[-1]
 
 
+def test_resolution_and_deadline_are_dated_with_the_report(demo):
+    reports = Report.objects.filter(reporter_name=DEMO_MARK).select_related("category")
+    resolved = [r for r in reports if r.status == "resolved"]
+    assert resolved
+    for report in resolved:
+        last = report.events.filter(to_status="resolved").latest("created_at", "id")
+        assert report.resolved_at == last.created_at
+        assert report.created_at <= report.resolved_at <= report.updated_at
+    assert all(r.resolved_at is None for r in reports if r.status != "resolved")
+    for report in reports:
+        if report.category.service_days is not None:
+            expected = report.created_at + timedelta(days=report.category.service_days)
+            assert abs(report.due_at - expected) < timedelta(seconds=5)
+
+
 def test_nothing_personal_and_nothing_public_gives_them_away(demo):
     assert not Report.objects.exclude(reporter_email="", reporter_phone="").exists()
     assert not Report.objects.filter(description__icontains="demo").exists()

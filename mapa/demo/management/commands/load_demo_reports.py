@@ -154,4 +154,16 @@ def _set_back(report: Report, created_at: datetime, steps: tuple[Step, ...]) -> 
         report.events.order_by("id").values_list("id", flat=True), times, strict=True
     ):
         ReportEvent.objects.filter(pk=event_id).update(created_at=when)
-    Report.objects.filter(pk=report.pk).update(created_at=created_at, updated_at=times[-1])
+    # The deadline and the resolution move back with the rest, or an export would show a
+    # case resolved weeks after its last change.
+    report.refresh_from_db(fields=["status", "created_at", "due_at"])
+    shift = report.created_at - created_at
+    resolved = [
+        when for step, when in zip(steps, times[1:], strict=True) if step.status == "resolved"
+    ]
+    Report.objects.filter(pk=report.pk).update(
+        created_at=created_at,
+        updated_at=times[-1],
+        due_at=report.due_at - shift if report.due_at else None,
+        resolved_at=resolved[-1] if resolved and report.status == "resolved" else None,
+    )
