@@ -70,6 +70,21 @@ class Env:
             return list(default or [])
         return [item.strip() for item in raw.split(",") if item.strip()]
 
+    def url(self, name: str, default: str | None = None) -> str:
+        """An absolute http(s) URL such as ``https://mapa.gdansk.pl``, without a trailing slash."""
+        value = self.string(name, default)
+        parts = urlsplit(value)
+        if parts.scheme not in {"http", "https"} or not parts.hostname or parts.query:
+            raise ImproperlyConfigured(
+                f"{name} must be an absolute http(s) URL such as https://mapa.example.org, "
+                f"got {value!r}"
+            )
+        try:
+            parts.port  # noqa: B018 (raises on a malformed port)
+        except ValueError:
+            raise ImproperlyConfigured(f"{name} has an invalid port") from None
+        return value.rstrip("/")
+
     def choice(self, name: str, choices: tuple[str, ...], default: str) -> str:
         value = self.source.get(name, default)
         if value not in choices:

@@ -77,6 +77,8 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Swagger UI's files, served from our static files (no CDN)
+    "django_tasks",
+    "django_tasks_db",
     "mapa.core",
     "mapa.districts",
     "mapa.catalogue",
@@ -86,6 +88,7 @@ INSTALLED_APPS = [
     "mapa.staff",
     "mapa.exports",
     "mapa.open311",
+    "mapa.notifications",
     "mapa.demo",
 ]
 
@@ -246,6 +249,44 @@ SPECTACULAR_SETTINGS = {
         "FeatureCollectionTypeEnum": [("FeatureCollection", "FeatureCollection")],
     },
 }
+
+# Background work (Django's tasks API, the django-tasks backport): tasks are rows in this
+# same PostgreSQL database, run by `manage.py worker` beside the web server (make run,
+# compose.yaml's worker service). mapa/notifications/ explains what is guaranteed.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# E-mail, with Django's own variable names. With EMAIL_HOST, mail goes over SMTP (in
+# development too: EMAIL_HOST=127.0.0.1 EMAIL_PORT=8025 make run, with a local sink);
+# without it development and tests write mail to the console, and production refuses to start.
+EMAIL_HOST = env.string("EMAIL_HOST", default="")
+if EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+elif IS_PRODUCTION:
+    raise ImproperlyConfigured(
+        "EMAIL_HOST must be set in production (the SMTP server that sends residents' e-mail)"
+    )
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+EMAIL_PORT = env.integer("EMAIL_PORT", 25, minimum=1)
+EMAIL_HOST_USER = env.string("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env.string("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.boolean("EMAIL_USE_TLS", default=False)
+EMAIL_TIMEOUT = env.integer("EMAIL_TIMEOUT", 30, minimum=1)
+DEFAULT_FROM_EMAIL = env.string("DEFAULT_FROM_EMAIL", default="Mapa Porządku <mapa@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The site's public address, for links in e-mail (tracking links). Production defaults to
+# https:// and the first of ALLOWED_HOSTS.
+MAPA_SITE_URL = env.url(
+    "MAPA_SITE_URL",
+    default=f"https://{ALLOWED_HOSTS[0]}" if IS_PRODUCTION else "http://127.0.0.1:8000",
+)
+# Notifications (mapa/notifications/): sends are tried this many times, waiting
+# MAPA_NOTIFY_BACKOFF_SECONDS x 2^(attempt-1) between tries, then marked failed for an
+# admin; a send pending this many minutes past its time is enqueued again by the worker's
+# sweep, and one left `sending` this long (a worker died mid-send) is marked uncertain.
+MAPA_NOTIFY_MAX_ATTEMPTS = env.integer("MAPA_NOTIFY_MAX_ATTEMPTS", 6, minimum=1)
+MAPA_NOTIFY_BACKOFF_SECONDS = env.integer("MAPA_NOTIFY_BACKOFF_SECONDS", 60, minimum=0)
+MAPA_NOTIFY_STALE_MINUTES = env.integer("MAPA_NOTIFY_STALE_MINUTES", 10, minimum=1)
 
 # Staff log-in (mapa/staff/). Failed log-ins are counted per client address
 # (mapa/staff/throttle.py): behind reverse proxies that append to X-Forwarded-For,

@@ -29,6 +29,7 @@ from mapa.reports.models import (
     ReportStatus,
 )
 from mapa.reports.photos import clean_photo
+from mapa.reports.signals import report_created
 
 NEXT_REFERENCE_SQL = """
 INSERT INTO reports_referencecounter (prefix, year, last_value)
@@ -164,4 +165,5 @@ def report_create(
             to_unit_id=decision.unit_id,
         )
         _attach_photos(report, photo_ids or [])
+        report_created.send(sender=Report, report=report)
     return report

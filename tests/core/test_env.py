@@ -89,6 +89,13 @@ def django_check(env: dict[str, str], *args: str) -> subprocess.CompletedProcess
         ({"DATABASE_URL": None}, "DATABASE_URL must be set"),
         ({"MAPA_ENV": None, "SECRET_KEY": None}, "SECRET_KEY must be set"),  # the default
         ({"MAPA_ENV": "staging"}, "MAPA_ENV must be one of"),
+        ({"EMAIL_HOST": None}, "EMAIL_HOST must be set in production"),
+        ({"EMAIL_HOST": ""}, "EMAIL_HOST must be set in production"),
+        ({"EMAIL_PORT": "smtp"}, "EMAIL_PORT must be an integer"),
+        ({"EMAIL_USE_TLS": "maybe"}, "EMAIL_USE_TLS must be a boolean"),
+        ({"MAPA_SITE_URL": "mapa.gdansk.pl"}, "MAPA_SITE_URL must be an absolute http(s) URL"),
+        ({"MAPA_SITE_URL": "ftp://mapa.gdansk.pl"}, "MAPA_SITE_URL must be an absolute"),
+        ({"MAPA_SITE_URL": "https://mapa.gdansk.pl:http"}, "MAPA_SITE_URL has an invalid port"),
     ],
 )
 def test_production_refuses_to_start_with_a_dangerous_config(override, message):
@@ -155,3 +162,45 @@ def test_a_malformed_connection_age_stops_the_start(value, message):
     result = database_settings({"MAPA_ENV": "development", "DATABASE_CONN_MAX_AGE": value})
     assert result.returncode != 0
     assert message in result.stderr
+
+
+def mail_settings(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """EMAIL_BACKEND, EMAIL_HOST, EMAIL_PORT and MAPA_SITE_URL as mapa.settings sets them."""
+    script = (
+        "import json; from mapa import settings as s; "
+        "print(json.dumps([s.EMAIL_BACKEND.rsplit('.', 2)[-2], s.EMAIL_HOST, s.EMAIL_PORT, "
+        "s.EMAIL_USE_TLS, s.MAPA_SITE_URL]))"
+    )
+    return subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        env=environment(env),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [
+        ({"MAPA_ENV": "development"}, ["console", "", 25, False, "http://127.0.0.1:8000"]),
+        ({"MAPA_ENV": "test"}, ["console", "", 25, False, "http://127.0.0.1:8000"]),
+        (
+            {"MAPA_ENV": "development", "EMAIL_HOST": "127.0.0.1", "EMAIL_PORT": "8025"},
+            ["smtp", "127.0.0.1", 8025, False, "http://127.0.0.1:8000"],
+        ),
+        (
+            {**PRODUCTION, "EMAIL_USE_TLS": "true", "EMAIL_PORT": "587"},
+            ["smtp", "smtp.gdansk.example", 587, True, "https://mapa.gdansk.example"],
+        ),
+        (
+            {**PRODUCTION, "MAPA_SITE_URL": "https://mapa.gdansk.pl/"},
+            ["smtp", "smtp.gdansk.example", 25, False, "https://mapa.gdansk.pl"],
+        ),
+    ],
+)
+def test_mail_goes_over_smtp_when_a_host_is_given_and_to_the_console_otherwise(env, expected):
+    result = mail_settings(env)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == expected

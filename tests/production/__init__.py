@@ -12,6 +12,7 @@ PRODUCTION = {
     "SECRET_KEY": GOOD_KEY,
     "ALLOWED_HOSTS": "mapa.gdansk.example",
     "DATABASE_URL": "postgis://mapa:mapa@127.0.0.1:5432/mapa",
+    "EMAIL_HOST": "smtp.gdansk.example",
 }
 
 # Variables a subprocess must not inherit from the test run: each test says what it wants.
@@ -23,6 +24,13 @@ PROFILE_VARIABLES = {
     "DATABASE_URL",
     "DATABASE_CONN_MAX_AGE",
     "MAPA_STATIC_ROOT",
+    "MAPA_SITE_URL",
+    "EMAIL_HOST",
+    "EMAIL_PORT",
+    "EMAIL_HOST_USER",
+    "EMAIL_HOST_PASSWORD",
+    "EMAIL_USE_TLS",
+    "DEFAULT_FROM_EMAIL",
     "DJANGO_SETTINGS_MODULE",
     "DJANGO_ALLOW_ASYNC_UNSAFE",
 }

@@ -1,0 +1,55 @@
+"""The outbox in the admin: every message's state, and a retry for failed or uncertain ones.
+
+The recipient (personal data) is on the detail page only, not in the list.
+"""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from mapa.notifications.models import Notification
+from mapa.notifications.outbox import retry
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin[Notification]):
+    list_display = [
+        "report",
+        "event",
+        "channel",
+        "status",
+        "attempts",
+        "next_attempt_at",
+        "sent_at",
+        "last_error",
+    ]
+    list_filter = ["status", "event", "channel"]
+    list_select_related = ["report"]
+    search_fields = ["report__reference"]
+    date_hierarchy = "created_at"
+    readonly_fields = [field.name for field in Notification._meta.fields]
+    actions = ["retry_sending"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Notification | None = None) -> bool:
+        return False  # a message never disappears silently
+
+    @admin.action(description=_("Send again (failed or uncertain messages)"))
+    def retry_sending(self, request: HttpRequest, queryset: QuerySet[Notification]) -> None:
+        count = retry(list(queryset))
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d message queued to be sent again.",
+                "%(count)d messages queued to be sent again.",
+                count,
+            )
+            % {"count": count},
+            messages.SUCCESS if count else messages.WARNING,
+        )

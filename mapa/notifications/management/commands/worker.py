@@ -1,0 +1,59 @@
+"""``manage.py worker``: run background tasks (django-tasks-db's ``db_worker``) and sweep
+the notifications outbox every ``--sweep-interval`` seconds (mapa/notifications/outbox.py).
+
+Started beside the web server by ``make run`` and compose.yaml's worker service.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import time
+from argparse import ArgumentParser
+from dataclasses import astuple
+from typing import Any
+
+from django.db import close_old_connections
+from django.utils.autoreload import DJANGO_AUTORELOAD_ENV
+from django_tasks_db.management.commands import db_worker
+
+from mapa.notifications.outbox import sweep
+
+logger = logging.getLogger(__name__)
+
+
+def sweep_forever(interval: float) -> None:
+    while True:
+        time.sleep(interval)
+        try:
+            sweep()
+        except Exception:  # the next sweep tries again; the worker keeps running tasks
+            logger.exception("Outbox sweep failed")
+        finally:
+            close_old_connections()
+
+
+class Command(db_worker.Command):
+    help = "Run background tasks and sweep the notifications outbox"
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        super().add_arguments(parser)
+        parser.add_argument(
+            "--sweep-interval",
+            type=float,
+            default=60.0,
+            help="Seconds between sweeps of the notifications outbox (default: %(default)r)",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        sweep_interval = options.pop("sweep_interval")
+        # With --reload, the parent only watches files; the child runs tasks and sweeps.
+        if not options.get("reload") or os.environ.get(DJANGO_AUTORELOAD_ENV) == "true":
+            swept = sweep()  # first, so that a --batch run sends what the sweep finds
+            close_old_connections()
+            logger.info("Outbox swept: %s enqueued again, %s uncertain", *astuple(swept))
+            threading.Thread(
+                target=sweep_forever, args=(sweep_interval,), daemon=True, name="outbox-sweep"
+            ).start()
+        super().handle(**options)

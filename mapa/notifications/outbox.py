@@ -1,0 +1,178 @@
+"""The outbox's life cycle: queue a message, deliver it, sweep what was left behind.
+
+See the package's docstring for what is guaranteed and why a row left ``sending``
+becomes ``uncertain`` rather than being sent again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from mapa.core.logging import redact
+from mapa.notifications.emails import build_email
+from mapa.notifications.models import Notification, Status
+from mapa.notifications.tasks import enqueue_send
+from mapa.reports.models import Report
+
+logger = logging.getLogger(__name__)
+
+# The most rows one sweep enqueues again (the next sweep takes the rest).
+SWEEP_BATCH = 500
+
+
+def idempotency_key(report_id: int, event: str, recipient: str, channel: str) -> str:
+    """A stable key for (report, event, recipient, channel); it reveals no address."""
+    raw = f"{report_id}\x1f{event}\x1f{channel}\x1f{recipient.strip().lower()}"
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def _enqueue_after_commit(notification_id: int, run_after: datetime | None = None) -> None:
+    # robust: a failed enqueue is logged and left to the sweep, never a failed request
+    # after the change itself was committed.
+    transaction.on_commit(lambda: enqueue_send(notification_id, run_after), robust=True)
+
+
+def queue(report: Report, event: str, *, recipient: str, channel: str, language: str) -> int:
+    """Add a message to the outbox in the caller's transaction; returns its row's id.
+
+    The same (report, event, recipient, channel) again is the same row: nothing new is
+    stored or sent. The send is enqueued when the transaction commits.
+    """
+    key = idempotency_key(report.pk, event, recipient, channel)
+    with transaction.atomic():
+        Notification.objects.bulk_create(
+            [
+                Notification(
+                    report=report,
+                    event=event,
+                    channel=channel,
+                    recipient=recipient,
+                    language=language,
+                    key=key,
+                )
+            ],
+            ignore_conflicts=True,  # INSERT ... ON CONFLICT DO NOTHING
+        )
+        notification_id = Notification.objects.values_list("pk", flat=True).get(key=key)
+        _enqueue_after_commit(notification_id)
+    return notification_id
+
+
+def _backoff(attempts: int) -> timedelta:
+    return timedelta(seconds=settings.MAPA_NOTIFY_BACKOFF_SECONDS * 2 ** max(attempts - 1, 0))
+
+
+def deliver(notification_id: int) -> str:
+    """Send one due, pending notification; what happened, as a word for the task's result.
+
+    ``skipped``: not pending, not yet due, or another worker holds it. ``sent``. ``retry``:
+    the send failed and is queued again with backoff. ``failed``: the last try failed.
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        notification = (
+            Notification.objects.select_for_update(skip_locked=True)
+            .select_related("report__unit", "report__category")
+            .filter(pk=notification_id, status=Status.PENDING, next_attempt_at__lte=now)
+            .first()
+        )
+        if notification is None:
+            return "skipped"
+        notification.status = Status.SENDING
+        notification.claimed_at = now
+        notification.attempts += 1
+        notification.save(update_fields=["status", "claimed_at", "attempts", "updated_at"])
+    # Committed: from here on, a crash leaves the row `sending`, and the sweep marks it
+    # uncertain instead of sending it again.
+    try:
+        build_email(notification).send()
+    except Exception as error:  # any failure to hand over the message is retried
+        return _failed_try(notification, error)
+    Notification.objects.filter(pk=notification.pk, status=Status.SENDING).update(
+        status=Status.SENT, sent_at=timezone.now(), last_error="", updated_at=timezone.now()
+    )
+    logger.info("Notification %s (%s) sent", notification.pk, notification.report.reference)
+    return "sent"
+
+
+def _failed_try(notification: Notification, error: Exception) -> str:
+    # SMTP errors can quote the recipient's address: stored and logged redacted.
+    notification.last_error = redact(f"{type(error).__name__}: {error}")[:500]
+    with transaction.atomic():
+        if notification.attempts >= settings.MAPA_NOTIFY_MAX_ATTEMPTS:
+            notification.status = Status.FAILED
+            outcome = "failed"
+        else:
+            notification.status = Status.PENDING
+            notification.next_attempt_at = timezone.now() + _backoff(notification.attempts)
+            _enqueue_after_commit(notification.pk, notification.next_attempt_at)
+            outcome = "retry"
+        notification.save(update_fields=["status", "next_attempt_at", "last_error", "updated_at"])
+    logger.warning(
+        "Notification %s (%s), try %s: %s; %s",
+        notification.pk,
+        notification.report.reference,
+        notification.attempts,
+        notification.last_error,
+        outcome,
+    )
+    return outcome
+
+
+@dataclass(frozen=True)
+class Swept:
+    requeued: int
+    uncertain: int
+
+
+def sweep() -> Swept:
+    """Mark sends stuck in ``sending`` uncertain; enqueue again pending rows long overdue.
+
+    Overdue means due more than ``MAPA_NOTIFY_STALE_MINUTES`` ago: their task was lost
+    (the process died before ``on_commit`` ran) or is far behind. A duplicate task is
+    harmless: ``deliver`` sends only a pending row it can claim.
+    """
+    now = timezone.now()
+    stale = now - timedelta(minutes=settings.MAPA_NOTIFY_STALE_MINUTES)
+    with transaction.atomic():
+        uncertain = Notification.objects.filter(status=Status.SENDING, claimed_at__lt=stale).update(
+            status=Status.UNCERTAIN,
+            last_error="The worker stopped while sending: check before retrying.",
+            updated_at=now,
+        )
+        overdue = list(
+            Notification.objects.select_for_update(skip_locked=True)
+            .filter(status=Status.PENDING, next_attempt_at__lt=stale)
+            .values_list("pk", flat=True)[:SWEEP_BATCH]
+        )
+        Notification.objects.filter(pk__in=overdue).update(next_attempt_at=now, updated_at=now)
+        for pk in overdue:
+            _enqueue_after_commit(pk)
+    if uncertain or overdue:
+        logger.warning("Outbox sweep: %s enqueued again, %s uncertain", len(overdue), uncertain)
+    return Swept(requeued=len(overdue), uncertain=uncertain)
+
+
+def retry(notifications: list[Notification]) -> int:
+    """An admin's decision: send failed or uncertain rows again (from a fresh count)."""
+    ids = [n.pk for n in notifications if n.status in {Status.FAILED, Status.UNCERTAIN}]
+    with transaction.atomic():
+        Notification.objects.filter(
+            pk__in=ids, status__in=[Status.FAILED, Status.UNCERTAIN]
+        ).update(
+            status=Status.PENDING,
+            attempts=0,
+            next_attempt_at=timezone.now(),
+            claimed_at=None,
+            updated_at=timezone.now(),
+        )
+        for pk in ids:
+            _enqueue_after_commit(pk)
+    return len(ids)
