@@ -1,5 +1,7 @@
 # Mapa in a container: Debian 12 like the Makefile path, gunicorn in front.
 # Build: docker compose build    Run: docker compose up
+# The same image runs the web server (CMD below) and the background worker
+# (compose.yaml's worker service: `python manage.py worker`).
 
 FROM node:20-bookworm-slim AS frontend
 WORKDIR /src/frontend
@@ -27,7 +29,7 @@ RUN python3.11 -m venv /venv \
 COPY --chown=mapa . .
 COPY --from=frontend --chown=mapa /src/frontend/dist frontend/dist
 RUN for po in mapa/locale/*/LC_MESSAGES/*.po; do msgfmt --check -o "${po%.po}.mo" "$po"; done \
-    && MAPA_ENV=production ALLOWED_HOSTS=build DATABASE_URL=postgis://build/build \
+    && MAPA_ENV=production ALLOWED_HOSTS=build DATABASE_URL=postgis://build/build EMAIL_HOST=build \
        SECRET_KEY="build-only-$(head -c 48 /dev/urandom | base64)" \
        /venv/bin/python manage.py collectstatic --no-input -v 0 \
     && mkdir -p var/media && chown -R mapa var

@@ -1,5 +1,6 @@
 # Mapa: two commands do everything on a fresh Debian 12 machine (as root).
 #   make run    install what is missing, prepare PostGIS, load Gdańsk, serve on :8000
+#               (and run the background worker beside the server; Ctrl-C stops both)
 #   make test   the same set-up, then lint, type-check and the whole test suite
 # With DATABASE_URL set (postgis://user:pass@host:port/db) both use that database.
 
@@ -40,7 +41,8 @@ help:
 
 run: system-run setup demo
 	@echo "Mapa is at http://$(HOST):$(PORT)/ (staff: /staff/login/, demo accounts in the README)"
-	$(MANAGE) runserver $(HOST):$(PORT)
+	@echo "Background worker beside it (e-mail: EMAIL_HOST=127.0.0.1 EMAIL_PORT=8025 for a local sink)"
+	@bash scripts/run.sh $(HOST):$(PORT)
 
 test: system-test setup lint typecheck pytest
 
