@@ -45,9 +45,12 @@ class Mailbox:
     envelopes: list[list[str]] = field(default_factory=list)
     hold: threading.Event = field(default_factory=threading.Event)
     held: threading.Event = field(default_factory=threading.Event)
+    refuse: bool = False  # answer RCPT TO with a permanent refusal quoting the address
     port: int = 0
 
     async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str, _: Any):
+        if self.refuse:
+            return f"550 5.1.1 <{address}>: mailbox unavailable"
         envelope.rcpt_tos.append(address)
         while self.hold.is_set():
             self.held.set()

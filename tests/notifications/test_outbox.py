@@ -17,6 +17,7 @@ from mapa.notifications.models import Channel, Event, Notification, Status
 from mapa.notifications.outbox import idempotency_key, queue, sweep
 from mapa.notifications.tasks import send_notification
 from tests.notifications.conftest import free_port
+from tests.open311.conftest import keys, post  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.django_db
 
@@ -241,3 +242,44 @@ def test_a_pending_message_whose_task_was_lost_is_enqueued_again_by_the_sweep(
     assert [m["Subject"].strip() for m in smtp.messages] == [
         f"Twoje zgłoszenie {report.reference} zostało przyjęte"
     ]
+
+
+def test_a_request_filed_through_open311_is_confirmed_too(
+    post,  # noqa: F811
+    keys,  # noqa: F811
+    smtp,
+    django_capture_on_commit_callbacks,
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = post(
+            keys["consultant"],
+            service_code="pothole",
+            lat=54.3485,
+            long=18.6532,
+            description="Dziura",
+            email=RESIDENT,
+        )
+    assert response.status_code == 200, response.content
+    [created] = response.json()
+    assert run_queued() == ["sent"]
+    assert smtp.envelopes == [[RESIDENT]]
+    assert created["service_request_id"] in smtp.messages[0]["Subject"]
+
+
+def test_a_refused_address_is_not_kept_in_the_error_or_the_log(
+    make_report, smtp, settings, caplog, django_capture_on_commit_callbacks
+):
+    settings.MAPA_NOTIFY_MAX_ATTEMPTS = 1
+    smtp.refuse = True
+    with django_capture_on_commit_callbacks(execute=True):
+        make_report(reporter_email=RESIDENT)
+    assert run_queued() == ["failed"]
+    notification = Notification.objects.get()
+    assert notification.status == Status.FAILED
+    assert "SMTPRecipientsRefused" in notification.last_error
+    assert "[e-mail]" in notification.last_error  # the server quoted it; redacted
+    assert RESIDENT not in notification.last_error
+    assert "mailbox unavailable" in notification.last_error
+    assert any("failed" in record.getMessage() for record in caplog.records)
+    assert all(RESIDENT not in record.getMessage() for record in caplog.records)
+    assert smtp.messages == []
