@@ -16,6 +16,7 @@ from django_tasks_db.models import DBTaskResult
 from mapa.notifications.models import Channel, Event, Notification, Status
 from mapa.notifications.outbox import idempotency_key, queue, sweep
 from mapa.notifications.tasks import send_notification
+from mapa.staff.services import staff_account_save
 from tests.notifications.conftest import free_port
 from tests.open311.conftest import keys, post  # noqa: F401 (fixtures)
 
@@ -283,3 +284,20 @@ def test_a_refused_address_is_not_kept_in_the_error_or_the_log(
     assert any("failed" in record.getMessage() for record in caplog.records)
     assert all(RESIDENT not in record.getMessage() for record in caplog.records)
     assert smtp.messages == []
+
+
+@pytest.mark.parametrize("role", ["consultant", "dispatcher", "unit_staff"])
+def test_only_administrators_see_the_outbox(make_report, role):
+    make_report(reporter_email=RESIDENT)
+    account = staff_account_save(
+        username=f"outbox-{role}",
+        role=role,
+        units=["gzdiz"] if role == "unit_staff" else [],
+        password="Kormoran-nad-Motlawa-7",
+    )
+    client = Client()
+    client.force_login(account)
+    response = client.get("/admin/notifications/notification/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/admin/login/")
+    assert RESIDENT not in response.content.decode()
