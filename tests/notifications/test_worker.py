@@ -49,11 +49,13 @@ def run_batch(worker) -> str:
 
 def test_the_worker_process_sends_the_confirmation_of_a_committed_report(worker, smtp):
     report = file_report()
-    assert DBTaskResult.objects.count() == 1  # enqueued when the report committed
+    notification = Notification.objects.get(report=report)
+    # Enqueued when the report committed.
+    assert DBTaskResult.objects.filter(args_kwargs__args=[notification.pk]).count() == 1
     output = run_batch(worker)
     assert smtp.envelopes == [[RESIDENT]]
     assert report.reference in smtp.messages[0]["Subject"]
-    notification = Notification.objects.get(report=report)
+    notification.refresh_from_db()
     assert notification.status == Status.SENT
     assert notification.attempts == 1
     assert RESIDENT not in output  # the worker's log names no address
