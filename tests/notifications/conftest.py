@@ -89,8 +89,16 @@ def smtp(settings: Any) -> Iterator[Mailbox]:
 
 
 @pytest.fixture
-def committed(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
-    """Let a test commit (for the worker's process); deletes its reports and tasks after."""
+def committed(
+    django_db_setup: None, django_db_blocker: Any, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[None]:
+    """Let a test commit (for the worker's process); deletes its reports and tasks after.
+
+    In a session with the browser tests, Playwright's event loop runs in this thread, so
+    Django would refuse ordinary ORM calls as async-unsafe; they are allowed here as in
+    tests/browser/conftest.py (and never passed on to the worker's process).
+    """
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     with django_db_blocker.unblock():
         name = connections[DEFAULT_DB_ALIAS].settings_dict["NAME"]
         if not name.startswith("test"):
