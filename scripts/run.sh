@@ -6,6 +6,8 @@ set -uo pipefail
 set -m  # each job in its own process group: a stop reaches the runserver's reloader child too
 cd "$(dirname "$0")/.."
 python=.venv/bin/python
+# Links in e-mails point at the address being served, unless told otherwise.
+export MAPA_SITE_URL="${MAPA_SITE_URL:-http://$1}"
 
 $python manage.py worker --no-reload &
 worker=$!
