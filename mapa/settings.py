@@ -287,6 +287,11 @@ MAPA_SITE_URL = env.url(
 MAPA_NOTIFY_MAX_ATTEMPTS = env.integer("MAPA_NOTIFY_MAX_ATTEMPTS", 6, minimum=1)
 MAPA_NOTIFY_BACKOFF_SECONDS = env.integer("MAPA_NOTIFY_BACKOFF_SECONDS", 60, minimum=0)
 MAPA_NOTIFY_STALE_MINUTES = env.integer("MAPA_NOTIFY_STALE_MINUTES", 10, minimum=1)
+# Unit webhooks (mapa/notifications/webhooks.py): the time a receiver has to answer, and
+# whether URLs resolving to loopback/private/link-local addresses may be called (an SSRF
+# guard: refused in production unless set; allowed in development and tests).
+MAPA_WEBHOOK_TIMEOUT_SECONDS = env.integer("MAPA_WEBHOOK_TIMEOUT_SECONDS", 5, minimum=1)
+MAPA_WEBHOOK_ALLOW_PRIVATE = env.boolean("MAPA_WEBHOOK_ALLOW_PRIVATE", default=not IS_PRODUCTION)
 
 # Staff log-in (mapa/staff/). Failed log-ins are counted per client address
 # (mapa/staff/throttle.py): behind reverse proxies that append to X-Forwarded-For,

@@ -1,4 +1,8 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from mapa.catalogue.models import (
     Category,
@@ -15,6 +19,27 @@ class UnitAdmin(admin.ModelAdmin[Unit]):
     list_filter = ["active", "is_triage", "parent"]
     search_fields = ["code", "name", "short_name"]
     filter_horizontal = ["districts"]
+    # The secret is generated when a webhook URL is first saved; shown for the unit's
+    # receiver to verify signatures (README "Webhooks"). "New webhook secret" replaces it.
+    readonly_fields = ["webhook_secret"]
+    actions = ["new_webhook_secret"]
+
+    @admin.action(description=_("New webhook secret (the old one stops verifying)"))
+    def new_webhook_secret(self, request: HttpRequest, queryset: QuerySet[Unit]) -> None:
+        units = [unit for unit in queryset if unit.webhook_url]
+        for unit in units:
+            unit.webhook_secret = ""
+            unit.save()
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d unit has a new webhook secret.",
+                "%(count)d units have a new webhook secret.",
+                len(units),
+            )
+            % {"count": len(units)},
+            messages.SUCCESS if units else messages.WARNING,
+        )
 
 
 class CategoryAttributeInline(admin.StackedInline[CategoryAttribute, Category]):

@@ -10,6 +10,10 @@ goes. This layer sits on ``mapa.districts`` (geography) and below
 
 from __future__ import annotations
 
+import secrets
+from typing import Any
+
+from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -19,7 +23,7 @@ from mapa.core.i18n import localized, localized_name
 from mapa.districts.models import District
 
 
-@audited(model_name="UnitAudit")
+@audited(model_name="UnitAudit", exclude=["webhook_secret"])  # a key, not history
 class Unit(models.Model):
     """A city unit that receives reports: an authority, a department or an office.
 
@@ -47,6 +51,21 @@ class Unit(models.Model):
         help_text=_("The first-line unit (GCK) that triages reports no rule routes elsewhere."),
     )
     active = models.BooleanField(default=True)
+    # Webhooks (mapa/notifications/webhooks.py): events about the unit's reports are POSTed
+    # here, signed with the secret (generated when a URL is first set; README "Webhooks").
+    webhook_url = models.URLField(
+        _("webhook URL"),
+        blank=True,
+        validators=[URLValidator(schemes=["http", "https"])],
+        help_text=_("Mapa POSTs signed JSON events about the reports of this unit here."),
+    )
+    webhook_secret = models.CharField(
+        _("webhook secret"),
+        max_length=64,
+        blank=True,
+        editable=False,
+        help_text=_("The key of the HMAC-SHA256 signature of each webhook delivery."),
+    )
 
     class Meta:
         verbose_name = _("unit")
@@ -60,6 +79,13 @@ class Unit(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.webhook_url and not self.webhook_secret:
+            self.webhook_secret = secrets.token_hex(32)
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "webhook_secret"}
+        super().save(*args, **kwargs)
 
 
 @audited(model_name="CategoryAudit")

@@ -1,6 +1,8 @@
 """The outbox in the admin: every message's state, and a retry for failed or uncertain ones.
 
-The recipient (personal data) is on the detail page only, not in the list.
+The recipient (personal data) is on the detail page only, not in the list. The detail
+page shows the delivery history: each try, its HTTP status (webhooks) and its redacted
+error.
 """
 
 from __future__ import annotations
@@ -11,8 +13,18 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from mapa.notifications.models import Notification
+from mapa.notifications.models import DeliveryAttempt, Notification
 from mapa.notifications.outbox import retry
+
+
+class DeliveryAttemptInline(admin.TabularInline[DeliveryAttempt, Notification]):
+    model = DeliveryAttempt
+    extra = 0
+    can_delete = False
+    fields = readonly_fields = ("number", "started_at", "duration_ms", "ok", "status_code", "error")
+
+    def has_add_permission(self, request: HttpRequest, obj: Notification | None = None) -> bool:
+        return False
 
 
 @admin.register(Notification)
@@ -27,8 +39,9 @@ class NotificationAdmin(admin.ModelAdmin[Notification]):
         "sent_at",
         "last_error",
     ]
-    list_filter = ["status", "event", "channel"]
+    list_filter = ["status", "event", "channel", "unit"]
     list_select_related = ["report"]
+    inlines = [DeliveryAttemptInline]
     search_fields = ["report__reference"]
     date_hierarchy = "created_at"
     readonly_fields = [field.name for field in Notification._meta.fields]

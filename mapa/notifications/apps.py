@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class NotificationsConfig(AppConfig):
-    """E-mail to residents through a durable outbox and Django's tasks API."""
+    """E-mail to residents and units, and unit webhooks, through a durable outbox."""
 
     default_auto_field = "django.db.models.BigAutoField"
     name = "mapa.notifications"
@@ -11,6 +11,8 @@ class NotificationsConfig(AppConfig):
 
     def ready(self) -> None:
         from mapa.notifications import receivers
-        from mapa.reports.signals import report_created
+        from mapa.reports.signals import report_created, report_rerouted, report_updated
 
         report_created.connect(receivers.report_created, dispatch_uid="notify-report-created")
+        report_rerouted.connect(receivers.report_rerouted, dispatch_uid="notify-report-rerouted")
+        report_updated.connect(receivers.report_updated, dispatch_uid="notify-report-updated")

@@ -42,7 +42,35 @@ def _report_received(notification: Notification) -> tuple[str, dict[str, Any]]:
     }
 
 
-_CONTENT = {Event.REPORT_RECEIVED: _report_received}
+def _unit_report(notification: Notification) -> tuple[str, dict[str, Any]]:
+    """A new or re-routed case, to the unit's contact e-mail: public facts and a link to
+    the staff case page; the reporter's contact data stays on that page."""
+    report = notification.report
+    unit = notification.unit.name if notification.unit else ""
+    names = {"reference": report.reference, "unit": unit}
+    if notification.event == Event.UNIT_REROUTED:
+        subject = gettext("Report %(reference)s re-routed to %(unit)s") % names
+        lead = gettext("The report %(reference)s has been re-routed to %(unit)s.") % names
+    else:
+        subject = gettext("New report %(reference)s for %(unit)s") % names
+        lead = gettext("A new report %(reference)s has been sent to %(unit)s.") % names
+    return subject, {
+        "lead": lead,
+        "reference": report.reference,
+        "category": localized(report.category.name_pl, report.category.name_en),
+        "address": report.address,
+        "district": report.district.name if report.district else "",
+        "why": routing_explanation(report),
+        "case_url": site_url(reverse("staff:case", args=[report.reference])),
+    }
+
+
+_CONTENT = {
+    Event.REPORT_RECEIVED: _report_received,
+    Event.UNIT_NEW_REPORT: _unit_report,
+    Event.UNIT_REROUTED: _unit_report,
+}
+_TEMPLATE = {Event.UNIT_NEW_REPORT: "unit_report", Event.UNIT_REROUTED: "unit_report"}
 
 
 def build_email(notification: Notification) -> EmailMultiAlternatives:
@@ -50,7 +78,8 @@ def build_email(notification: Notification) -> EmailMultiAlternatives:
     with translation.override(notification.language):
         subject, context = _CONTENT[Event(notification.event)](notification)
         context = {**context, "subject": subject, "site_url": settings.MAPA_SITE_URL}
-        template = f"notifications/{notification.event}"
+        event = Event(notification.event)
+        template = f"notifications/{_TEMPLATE.get(event, notification.event)}"
         text = render_to_string(f"{template}.txt", context)
         html = render_to_string(f"{template}.html", context)
     message = EmailMultiAlternatives(

@@ -6,17 +6,27 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from mapa.reports.models import Report
+from mapa.catalogue.models import Unit
+from mapa.reports.models import Report, ReportEvent
 
 
 class Event(models.TextChoices):
     """What happened to a report that someone is told about."""
 
     REPORT_RECEIVED = "report_received", _("report received")
+    # To a unit's contact e-mail:
+    UNIT_NEW_REPORT = "unit_new_report", _("new report for the unit")
+    UNIT_REROUTED = "unit_rerouted", _("report re-routed to the unit")
+    # To a unit's webhook (the JSON event type is what follows "webhook_"):
+    WEBHOOK_CREATED = "webhook_created", _("webhook: created")
+    WEBHOOK_UPDATED = "webhook_updated", _("webhook: updated")
+    WEBHOOK_REROUTED = "webhook_rerouted", _("webhook: re-routed")
+    WEBHOOK_RESOLVED = "webhook_resolved", _("webhook: resolved")
 
 
 class Channel(models.TextChoices):
     EMAIL = "email", _("e-mail")
+    WEBHOOK = "webhook", _("webhook")
 
 
 class Status(models.TextChoices):
@@ -35,8 +45,20 @@ class Notification(models.Model):
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="notifications")
     event = models.CharField(max_length=40, choices=Event.choices)
     channel = models.CharField(max_length=20, choices=Channel.choices, default=Channel.EMAIL)
-    # PERSONAL DATA: an e-mail address. Admin only; never logged.
+    # PERSONAL DATA for a resident (an e-mail address): admin only, never logged. For a
+    # unit, its contact e-mail or its webhook URL.
     recipient = models.CharField(_("recipient"), max_length=254)
+    # The unit told (unit e-mails and webhooks; its secret signs a webhook delivery).
+    unit = models.ForeignKey(
+        Unit, null=True, blank=True, on_delete=models.SET_NULL, related_name="notifications"
+    )
+    # The case event told about, when a report has several of that kind (re-routes,
+    # updates): part of the idempotency key, so each occurrence is one message.
+    case_event = models.ForeignKey(
+        ReportEvent, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    # A webhook's JSON body, fixed when queued (the facts at the time of the event).
+    payload = models.JSONField(null=True, blank=True)
     language = models.CharField(max_length=8, default="pl")
     key = models.CharField(
         max_length=64,
@@ -58,10 +80,38 @@ class Notification(models.Model):
         ordering = ["-created_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["report", "event", "recipient", "channel"], name="one_message_per_event"
+                fields=["report", "event", "recipient", "channel", "case_event"],
+                name="one_message_per_event",
+                nulls_distinct=False,
             )
         ]
         indexes = [models.Index(fields=["status", "next_attempt_at"], name="outbox_due_idx")]
 
     def __str__(self) -> str:
         return f"{self.report.reference} {self.event} ({self.channel}, {self.status})"
+
+
+class DeliveryAttempt(models.Model):
+    """One try at sending a notification: its outcome, for the admin's history.
+
+    The error is redacted (no addresses or phone numbers); a webhook's response body is
+    never stored.
+    """
+
+    notification = models.ForeignKey(
+        Notification, on_delete=models.CASCADE, related_name="delivery_attempts"
+    )
+    number = models.PositiveIntegerField(_("try"))
+    started_at = models.DateTimeField(_("started at"))
+    duration_ms = models.PositiveIntegerField(_("duration (ms)"), default=0)
+    ok = models.BooleanField(_("delivered"), default=False)
+    status_code = models.PositiveIntegerField(_("HTTP status"), null=True, blank=True)
+    error = models.CharField(_("error"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("delivery attempt")
+        verbose_name_plural = _("delivery attempts")
+        ordering = ["notification", "number"]
+
+    def __str__(self) -> str:
+        return f"#{self.number} {'ok' if self.ok else self.error or self.status_code}"

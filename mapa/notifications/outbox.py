@@ -8,18 +8,22 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from mapa.catalogue.models import Unit
 from mapa.core.logging import redact
+from mapa.notifications import webhooks
 from mapa.notifications.emails import build_email
-from mapa.notifications.models import Notification, Status
+from mapa.notifications.models import Channel, DeliveryAttempt, Notification, Status
 from mapa.notifications.tasks import enqueue_send
-from mapa.reports.models import Report
+from mapa.reports.models import Report, ReportEvent
 
 logger = logging.getLogger(__name__)
 
@@ -27,9 +31,17 @@ logger = logging.getLogger(__name__)
 SWEEP_BATCH = 500
 
 
-def idempotency_key(report_id: int, event: str, recipient: str, channel: str) -> str:
-    """A stable key for (report, event, recipient, channel); it reveals no address."""
+def idempotency_key(
+    report_id: int, event: str, recipient: str, channel: str, occurrence: int | None = None
+) -> str:
+    """A stable key for (report, event, recipient, channel); it reveals no address.
+
+    ``occurrence`` (a case event's id) tells apart events a report may have several of
+    (re-routes, public updates): the event is that one occurrence.
+    """
     raw = f"{report_id}\x1f{event}\x1f{channel}\x1f{recipient.strip().lower()}"
+    if occurrence is not None:
+        raw += f"\x1f{occurrence}"
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
@@ -39,13 +51,24 @@ def _enqueue_after_commit(notification_id: int, run_after: datetime | None = Non
     transaction.on_commit(lambda: enqueue_send(notification_id, run_after), robust=True)
 
 
-def queue(report: Report, event: str, *, recipient: str, channel: str, language: str) -> int:
+def queue(
+    report: Report,
+    event: str,
+    *,
+    recipient: str,
+    channel: str,
+    language: str,
+    unit: Unit | None = None,
+    case_event: ReportEvent | None = None,
+    payload: dict[str, Any] | None = None,
+) -> int:
     """Add a message to the outbox in the caller's transaction; returns its row's id.
 
     The same (report, event, recipient, channel) again is the same row: nothing new is
     stored or sent. The send is enqueued when the transaction commits.
     """
-    key = idempotency_key(report.pk, event, recipient, channel)
+    occurrence = case_event.pk if case_event else None
+    key = idempotency_key(report.pk, event, recipient, channel, occurrence)
     with transaction.atomic():
         Notification.objects.bulk_create(
             [
@@ -56,6 +79,9 @@ def queue(report: Report, event: str, *, recipient: str, channel: str, language:
                     recipient=recipient,
                     language=language,
                     key=key,
+                    unit=unit,
+                    case_event=case_event,
+                    payload=payload,
                 )
             ],
             ignore_conflicts=True,  # INSERT ... ON CONFLICT DO NOTHING
@@ -78,8 +104,8 @@ def deliver(notification_id: int) -> str:
     now = timezone.now()
     with transaction.atomic():
         notification = (
-            Notification.objects.select_for_update(skip_locked=True)
-            .select_related("report__unit", "report__category")
+            Notification.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("report__unit", "report__category", "report__district", "unit")
             .filter(pk=notification_id, status=Status.PENDING, next_attempt_at__lte=now)
             .first()
         )
@@ -91,10 +117,17 @@ def deliver(notification_id: int) -> str:
         notification.save(update_fields=["status", "claimed_at", "attempts", "updated_at"])
     # Committed: from here on, a crash leaves the row `sending`, and the sweep marks it
     # uncertain instead of sending it again.
+    started, clock = timezone.now(), time.monotonic()
+    status_code = None
     try:
-        build_email(notification).send()
+        if notification.channel == Channel.WEBHOOK:
+            status_code = webhooks.post(notification).status_code
+        else:
+            build_email(notification).send()
     except Exception as error:  # any failure to hand over the message is retried
+        _attempt(notification, started, clock, error=error)
         return _failed_try(notification, error)
+    _attempt(notification, started, clock, status_code=status_code)
     Notification.objects.filter(pk=notification.pk, status=Status.SENDING).update(
         status=Status.SENT, sent_at=timezone.now(), last_error="", updated_at=timezone.now()
     )
@@ -102,9 +135,35 @@ def deliver(notification_id: int) -> str:
     return "sent"
 
 
-def _failed_try(notification: Notification, error: Exception) -> str:
+def _describe(error: Exception) -> str:
     # SMTP errors can quote the recipient's address: stored and logged redacted.
-    notification.last_error = redact(f"{type(error).__name__}: {error}")[:500]
+    return redact(f"{type(error).__name__}: {error}")[:500]
+
+
+def _attempt(
+    notification: Notification,
+    started: datetime,
+    clock: float,
+    *,
+    status_code: int | None = None,
+    error: Exception | None = None,
+) -> None:
+    """Record one try in the delivery history (the admin's inline)."""
+    if isinstance(error, webhooks.DeliveryFailed):
+        status_code = error.status_code
+    DeliveryAttempt.objects.create(
+        notification=notification,
+        number=notification.attempts,
+        started_at=started,
+        duration_ms=round((time.monotonic() - clock) * 1000),
+        ok=error is None,
+        status_code=status_code,
+        error=_describe(error) if error else "",
+    )
+
+
+def _failed_try(notification: Notification, error: Exception) -> str:
+    notification.last_error = _describe(error)
     with transaction.atomic():
         if notification.attempts >= settings.MAPA_NOTIFY_MAX_ATTEMPTS:
             notification.status = Status.FAILED

@@ -1,14 +1,27 @@
-"""What the notifications app does when the layers below it say something happened."""
+"""What the notifications app does when the layers below it say something happened.
+
+Residents: the confirmation of a new report. Units: a new routed report and a re-route
+to the unit go to its contact e-mail; a unit with a webhook URL also gets ``created``,
+``updated`` (a public status change or note), ``rerouted`` (to the new unit and the one
+it left) and ``resolved`` deliveries (mapa/notifications/webhooks.py). Every message is
+queued in the caller's transaction (mapa/notifications/outbox.py).
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.urls import reverse
 from django.utils import translation
 
+from mapa.catalogue.models import Unit
+from mapa.notifications.emails import site_url
 from mapa.notifications.models import Channel, Event
 from mapa.notifications.outbox import queue
-from mapa.reports.models import Report
+from mapa.reports.models import Report, ReportEvent, ReportStatus
+
+# Units are written to in Polish (the city's working language).
+UNIT_LANGUAGE = "pl"
 
 
 def resident_language() -> str:
@@ -16,8 +29,66 @@ def resident_language() -> str:
     return "en" if (translation.get_language() or "").startswith("en") else "pl"
 
 
+def webhook_payload(
+    report: Report, event: Event, case_event: ReportEvent | None, previous_unit: Unit | None
+) -> dict[str, Any]:
+    """The webhook body: the report's public facts only, never the reporter's contact data."""
+    occurred_at = case_event.created_at if case_event else report.created_at
+    payload: dict[str, Any] = {
+        "event": event.removeprefix("webhook_"),
+        "reference": report.reference,
+        "status": report.status,
+        "category": report.category.code,
+        "unit": report.unit.code if report.unit else None,
+        "district": report.district.name if report.district else None,
+        "public_note": case_event.public_note if case_event else "",
+        "url": site_url(reverse("web:report", args=[report.reference])),
+        "location": {"type": "Point", "coordinates": [report.location.x, report.location.y]},
+        "occurred_at": occurred_at.isoformat(),
+    }
+    if previous_unit is not None:
+        payload["previous_unit"] = previous_unit.code
+    return payload
+
+
+def _unit_email(report: Report, event: Event, case_event: ReportEvent | None) -> None:
+    unit = report.unit
+    if unit is not None and unit.email:
+        queue(
+            report,
+            event,
+            recipient=unit.email,
+            channel=Channel.EMAIL,
+            language=UNIT_LANGUAGE,
+            unit=unit,
+            case_event=case_event,
+        )
+
+
+def _webhooks(
+    report: Report,
+    event: Event,
+    case_event: ReportEvent | None,
+    units: list[Unit | None],
+    previous_unit: Unit | None = None,
+) -> None:
+    payload = None
+    for unit in {u.pk: u for u in units if u is not None and u.webhook_url}.values():
+        payload = payload or webhook_payload(report, event, case_event, previous_unit)
+        queue(
+            report,
+            event,
+            recipient=unit.webhook_url,
+            channel=Channel.WEBHOOK,
+            language=UNIT_LANGUAGE,
+            unit=unit,
+            case_event=case_event,
+            payload=payload,
+        )
+
+
 def report_created(sender: type[Report], report: Report, **kwargs: Any) -> None:
-    """A new report with an e-mail: the resident's confirmation, in their language."""
+    """The resident's confirmation, in their language; the unit's e-mail and webhook."""
     if report.reporter_email:
         queue(
             report,
@@ -26,3 +97,20 @@ def report_created(sender: type[Report], report: Report, **kwargs: Any) -> None:
             channel=Channel.EMAIL,
             language=resident_language(),
         )
+    _unit_email(report, Event.UNIT_NEW_REPORT, None)
+    _webhooks(report, Event.WEBHOOK_CREATED, None, [report.unit])
+
+
+def report_rerouted(
+    sender: type[Report], report: Report, event: ReportEvent, previous_unit: Unit, **kwargs: Any
+) -> None:
+    """The new unit's e-mail; the webhooks of the new unit and of the one it left."""
+    _unit_email(report, Event.UNIT_REROUTED, event)
+    _webhooks(report, Event.WEBHOOK_REROUTED, event, [report.unit, previous_unit], previous_unit)
+
+
+def report_updated(sender: type[Report], report: Report, event: ReportEvent, **kwargs: Any) -> None:
+    """A public status change or note: the unit's webhook (``resolved`` on resolution)."""
+    resolved = event.to_status == ReportStatus.RESOLVED
+    kind = Event.WEBHOOK_RESOLVED if resolved else Event.WEBHOOK_UPDATED
+    _webhooks(report, kind, event, [report.unit])

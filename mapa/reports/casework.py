@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from mapa.catalogue.models import RoutingReason, Unit
 from mapa.catalogue.routing import explain
 from mapa.reports.models import EventKind, Report, ReportEvent, ReportPhoto, ReportStatus
+from mapa.reports.signals import report_rerouted, report_updated
 from mapa.reports.workflow import TransitionError, check_transition
 
 S = ReportStatus
@@ -159,6 +160,7 @@ def report_change_status(
         locked.status = status
         locked.resolved_at = timezone.now() if status == S.RESOLVED else None
         _bump(locked, event, "status", "duplicate_of", "resolved_at")
+        report_updated.send(sender=Report, report=locked, event=event)
     report.refresh_from_db()
     return event
 
@@ -248,6 +250,7 @@ def report_mark_duplicate(
         locked.duplicate_of = target
         locked.resolved_at = None
         _bump(locked, event, "status", "duplicate_of", "resolved_at")
+        report_updated.send(sender=Report, report=locked, event=event)
         note = _record(
             target,
             EventKind.COMMENT,
@@ -321,6 +324,7 @@ def report_reroute(
         locked.routing_reason = RoutingReason.REROUTED
         locked.routing_explanation = explain(routing, "pl")
         _bump(locked, event, "unit", "routing", "routing_reason", "routing_explanation")
+        report_rerouted.send(sender=Report, report=locked, event=event, previous_unit=previous)
     report.refresh_from_db()
     return event
 
@@ -348,5 +352,7 @@ def report_add_note(
             internal_note=internal_note.strip(),
         )
         _bump(locked, event)
+        if event.public_note:
+            report_updated.send(sender=Report, report=locked, event=event)
     report.refresh_from_db()
     return event

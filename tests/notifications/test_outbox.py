@@ -13,6 +13,7 @@ from django.test import Client
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from mapa.catalogue.models import Unit
 from mapa.notifications.models import Channel, Event, Notification, Status
 from mapa.notifications.outbox import idempotency_key, queue, sweep
 from mapa.notifications.tasks import send_notification
@@ -21,6 +22,14 @@ from tests.notifications.conftest import free_port
 from tests.open311.conftest import keys, post  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def units_without_contact_email():
+    """These tests are about the resident's messages: the units' contact e-mails (tested
+    in test_units.py) are blanked, in the test's transaction, to keep them out."""
+    Unit.objects.update(email="")
+
 
 RESIDENT = "anna.nowak@example.com"
 NEIGHBOUR = "piotr.wisniewski@example.com"
