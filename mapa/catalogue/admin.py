@@ -1,4 +1,5 @@
 from django.contrib import admin, messages
+from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
@@ -22,6 +23,7 @@ class UnitAdmin(admin.ModelAdmin[Unit]):
     # The secret is generated when a webhook URL is first saved; shown for the unit's
     # receiver to verify signatures (README "Webhooks"). "New webhook secret" replaces it.
     readonly_fields = ["webhook_secret"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     actions = ["new_webhook_secret"]
 
     @admin.action(description=_("New webhook secret (the old one stops verifying)"))

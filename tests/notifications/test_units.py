@@ -23,7 +23,12 @@ from django.utils import timezone
 from mapa.catalogue.models import Unit
 from mapa.notifications.models import Channel, DeliveryAttempt, Event, Notification, Status
 from mapa.notifications.outbox import deliver
-from mapa.reports.casework import report_add_note, report_change_status, report_reroute
+from mapa.reports.casework import (
+    CaseworkError,
+    report_add_note,
+    report_change_status,
+    report_reroute,
+)
 from tests.notifications.conftest import free_port
 from tests.notifications.test_outbox import run_queued
 from tests.staff.conftest import accounts, staff_account  # noqa: F401 (fixtures)
@@ -168,7 +173,7 @@ def test_a_reroute_emails_the_new_unit_each_time(
     assert smtp.envelopes[-1] == [first.email]
     # A refused re-route tells nobody.
     before = Notification.objects.count()
-    with pytest.raises(Exception, match="already"):
+    with pytest.raises(CaseworkError):  # already with this unit
         report_reroute(report=report, unit=first, reason="again")
     assert Notification.objects.count() == before
 
