@@ -1,4 +1,8 @@
-"""Notifications: messages to residents, sent by a background worker through an outbox.
+"""Notifications: messages to residents and units, sent by a background worker (outbox).
+
+Residents get their confirmation; units get new and re-routed cases at their contact
+e-mail and, if they registered a webhook URL, signed JSON events (``webhooks.py``;
+channel ``webhook``, recipient the URL). All of them go through the same outbox.
 
 Guarantees (README, "Notifications"):
 
@@ -23,6 +27,7 @@ Guarantees (README, "Notifications"):
 The recipient's address is personal data: it is shown only in the admin's detail page,
 never logged (the error stored for a failed send is redacted) and never sent elsewhere.
 
-Reports sit below this app: it learns of new reports from ``mapa.reports.signals``
-(connected in ``NotificationsConfig.ready``), never the other way round.
+Reports sit below this app: it learns of new reports, re-routes and public updates from
+``mapa.reports.signals`` (connected in ``NotificationsConfig.ready``), never the other
+way round.
 """
