@@ -14,6 +14,7 @@ from django.utils.translation import gettext
 
 from mapa.core.i18n import localized
 from mapa.notifications.models import Event, Notification
+from mapa.reports.models import ReportStatus
 from mapa.reports.selectors import routing_explanation
 
 
@@ -65,12 +66,45 @@ def _unit_report(notification: Notification) -> tuple[str, dict[str, Any]]:
     }
 
 
+def _resident_update(notification: Notification) -> tuple[str, dict[str, Any]]:
+    """A public status change or note (or the resolution), to the reporter: the public
+    note, the status label, the reference and the tracking link; nothing internal."""
+    report = notification.report
+    event = notification.case_event
+    status = event.to_status if event and event.to_status else report.status
+    names = {"reference": report.reference}
+    if notification.event == Event.RESIDENT_RESOLVED:
+        subject = gettext("Your report %(reference)s has been resolved") % names
+        lead = gettext("Your report %(reference)s has been resolved.") % names
+        note_label = gettext("The city's answer")
+    else:
+        subject = gettext("Update on your report %(reference)s") % names
+        lead = gettext("There is news about your report %(reference)s.") % names
+        note_label = gettext("Note")
+    return subject, {
+        "lead": lead,
+        "reference": report.reference,
+        "status": ReportStatus(status).label,
+        "note_label": note_label,
+        "note": event.public_note if event else "",
+        "category": localized(report.category.name_pl, report.category.name_en),
+        "tracking_url": site_url(reverse("web:report", args=[report.reference])),
+    }
+
+
 _CONTENT = {
     Event.REPORT_RECEIVED: _report_received,
+    Event.RESIDENT_UPDATE: _resident_update,
+    Event.RESIDENT_RESOLVED: _resident_update,
     Event.UNIT_NEW_REPORT: _unit_report,
     Event.UNIT_REROUTED: _unit_report,
 }
-_TEMPLATE = {Event.UNIT_NEW_REPORT: "unit_report", Event.UNIT_REROUTED: "unit_report"}
+_TEMPLATE = {
+    Event.UNIT_NEW_REPORT: "unit_report",
+    Event.UNIT_REROUTED: "unit_report",
+    Event.RESIDENT_UPDATE: "resident_update",
+    Event.RESIDENT_RESOLVED: "resident_update",
+}
 
 
 def build_email(notification: Notification) -> EmailMultiAlternatives:

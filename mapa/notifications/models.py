@@ -14,6 +14,9 @@ class Event(models.TextChoices):
     """What happened to a report that someone is told about."""
 
     REPORT_RECEIVED = "report_received", _("report received")
+    # To the reporter, on a public status change or note, and on resolution:
+    RESIDENT_UPDATE = "resident_update", _("update to the reporter")
+    RESIDENT_RESOLVED = "resident_resolved", _("resolution to the reporter")
     # To a unit's contact e-mail:
     UNIT_NEW_REPORT = "unit_new_report", _("new report for the unit")
     UNIT_REROUTED = "unit_rerouted", _("report re-routed to the unit")

@@ -1,10 +1,13 @@
 """What the notifications app does when the layers below it say something happened.
 
-Residents: the confirmation of a new report. Units: a new routed report and a re-route
-to the unit go to its contact e-mail; a unit with a webhook URL also gets ``created``,
-``updated`` (a public status change or note), ``rerouted`` (to the new unit and the one
-it left) and ``resolved`` deliveries (mapa/notifications/webhooks.py). Every message is
-queued in the caller's transaction (mapa/notifications/outbox.py).
+Residents: the confirmation of a new report, then an e-mail on every public status
+change or note (``resident_update``; ``resident_resolved`` on resolution, presenting the
+resolution note as the city's answer), in the language of their confirmation. Units: a
+new routed report and a re-route to the unit go to its contact e-mail; a unit with a
+webhook URL also gets ``created``, ``updated`` (a public status change or note),
+``rerouted`` (to the new unit and the one it left) and ``resolved`` deliveries
+(mapa/notifications/webhooks.py). Every message is queued in the caller's transaction
+(mapa/notifications/outbox.py).
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from django.utils import translation
 
 from mapa.catalogue.models import Unit
 from mapa.notifications.emails import site_url
-from mapa.notifications.models import Channel, Event
+from mapa.notifications.models import Channel, Event, Notification
 from mapa.notifications.outbox import queue
 from mapa.reports.models import Report, ReportEvent, ReportStatus
 
@@ -109,8 +112,34 @@ def report_rerouted(
     _webhooks(report, Event.WEBHOOK_REROUTED, event, [report.unit, previous_unit], previous_unit)
 
 
+def reporter_language(report: Report) -> str:
+    """The language the reporter filed in: that of their confirmation e-mail.
+
+    It is stored on that outbox row only (no column on the report); a report without
+    one (filed without an address, which was added later) gets Polish.
+    """
+    language = (
+        Notification.objects.filter(report=report, event=Event.REPORT_RECEIVED)
+        .order_by("id")
+        .values_list("language", flat=True)
+        .first()
+    )
+    return language or "pl"
+
+
 def report_updated(sender: type[Report], report: Report, event: ReportEvent, **kwargs: Any) -> None:
-    """A public status change or note: the unit's webhook (``resolved`` on resolution)."""
+    """A public status change or note: the reporter's e-mail, if they gave an address,
+    and the unit's webhook (``resolved`` on resolution). Only public changes are sent
+    this signal (mapa/reports/signals.py), so internal-only notes tell no one."""
     resolved = event.to_status == ReportStatus.RESOLVED
+    if report.reporter_email:
+        queue(
+            report,
+            Event.RESIDENT_RESOLVED if resolved else Event.RESIDENT_UPDATE,
+            recipient=report.reporter_email,
+            channel=Channel.EMAIL,
+            language=reporter_language(report),
+            case_event=event,
+        )
     kind = Event.WEBHOOK_RESOLVED if resolved else Event.WEBHOOK_UPDATED
     _webhooks(report, kind, event, [report.unit])
