@@ -15,6 +15,7 @@ from django.utils.translation import ngettext
 
 from mapa.notifications.models import DeliveryAttempt, Notification
 from mapa.notifications.outbox import retry
+from mapa.notifications.registry import event_label
 
 
 class DeliveryAttemptInline(admin.TabularInline[DeliveryAttempt, Notification]):
@@ -31,7 +32,7 @@ class DeliveryAttemptInline(admin.TabularInline[DeliveryAttempt, Notification]):
 class NotificationAdmin(admin.ModelAdmin[Notification]):
     list_display = [
         "report",
-        "event",
+        "event_name",
         "channel",
         "status",
         "attempts",
@@ -46,6 +47,10 @@ class NotificationAdmin(admin.ModelAdmin[Notification]):
     date_hierarchy = "created_at"
     readonly_fields = [field.name for field in Notification._meta.fields]
     actions = ["retry_sending"]
+
+    @admin.display(description=_("event"), ordering="event")
+    def event_name(self, notification: Notification) -> str:
+        return str(event_label(notification.event))
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -14,7 +13,8 @@ from django.utils.translation import gettext
 
 from mapa.core.i18n import localized
 from mapa.notifications.models import Event, Notification
-from mapa.reports.models import ReportStatus
+from mapa.notifications.registry import EmailContent, email_builder, register_event
+from mapa.reports.models import Report, ReportStatus
 from mapa.reports.selectors import routing_explanation
 
 
@@ -28,12 +28,19 @@ def message_id(notification: Notification) -> str:
     return f"<{notification.key}@{urlsplit(settings.MAPA_SITE_URL).hostname}>"
 
 
-def _report_received(notification: Notification) -> tuple[str, dict[str, Any]]:
-    report = notification.report
+def about_report(notification: Notification) -> Report:
+    """The report a message is about (for events that always have one)."""
+    if notification.report is None:
+        raise ValueError(f"Notification {notification.pk} ({notification.event}) has no report")
+    return notification.report
+
+
+def _report_received(notification: Notification) -> EmailContent:
+    report = about_report(notification)
     subject = gettext("Your report %(reference)s has been received") % {
         "reference": report.reference
     }
-    return subject, {
+    context = {
         "reference": report.reference,
         "category": localized(report.category.name_pl, report.category.name_en),
         "address": report.address,
@@ -41,12 +48,13 @@ def _report_received(notification: Notification) -> tuple[str, dict[str, Any]]:
         "why": routing_explanation(report),
         "tracking_url": site_url(reverse("web:report", args=[report.reference])),
     }
+    return EmailContent(subject, "notifications/report_received", context)
 
 
-def _unit_report(notification: Notification) -> tuple[str, dict[str, Any]]:
+def _unit_report(notification: Notification) -> EmailContent:
     """A new or re-routed case, to the unit's contact e-mail: public facts and a link to
     the staff case page; the reporter's contact data stays on that page."""
-    report = notification.report
+    report = about_report(notification)
     unit = notification.unit.name if notification.unit else ""
     names = {"reference": report.reference, "unit": unit}
     if notification.event == Event.UNIT_REROUTED:
@@ -55,7 +63,7 @@ def _unit_report(notification: Notification) -> tuple[str, dict[str, Any]]:
     else:
         subject = gettext("New report %(reference)s for %(unit)s") % names
         lead = gettext("A new report %(reference)s has been sent to %(unit)s.") % names
-    return subject, {
+    context = {
         "lead": lead,
         "reference": report.reference,
         "category": localized(report.category.name_pl, report.category.name_en),
@@ -64,12 +72,17 @@ def _unit_report(notification: Notification) -> tuple[str, dict[str, Any]]:
         "why": routing_explanation(report),
         "case_url": site_url(reverse("staff:case", args=[report.reference])),
     }
+    return EmailContent(subject, "notifications/unit_report", context)
 
 
-def _resident_update(notification: Notification) -> tuple[str, dict[str, Any]]:
+def resident_update_context(notification: Notification) -> tuple[str, dict[str, str]]:
     """A public status change or note (or the resolution), to the reporter: the public
-    note, the status label, the reference and the tracking link; nothing internal."""
-    report = notification.report
+    note, the status label, the reference and the tracking link; nothing internal.
+
+    Returns the subject and the template context (followers get the same, introduced
+    differently).
+    """
+    report = about_report(notification)
     event = notification.case_event
     status = event.to_status if event and event.to_status else report.status
     names = {"reference": report.reference}
@@ -84,7 +97,7 @@ def _resident_update(notification: Notification) -> tuple[str, dict[str, Any]]:
     return subject, {
         "lead": lead,
         "reference": report.reference,
-        "status": ReportStatus(status).label,
+        "status": str(ReportStatus(status).label),
         "note_label": note_label,
         "note": event.public_note if event else "",
         "category": localized(report.category.name_pl, report.category.name_en),
@@ -92,39 +105,51 @@ def _resident_update(notification: Notification) -> tuple[str, dict[str, Any]]:
     }
 
 
-_CONTENT = {
-    Event.REPORT_RECEIVED: _report_received,
-    Event.RESIDENT_UPDATE: _resident_update,
-    Event.RESIDENT_RESOLVED: _resident_update,
-    Event.UNIT_NEW_REPORT: _unit_report,
-    Event.UNIT_REROUTED: _unit_report,
-}
-_TEMPLATE = {
-    Event.UNIT_NEW_REPORT: "unit_report",
-    Event.UNIT_REROUTED: "unit_report",
-    Event.RESIDENT_UPDATE: "resident_update",
-    Event.RESIDENT_RESOLVED: "resident_update",
-}
+def _resident_update(notification: Notification) -> EmailContent:
+    subject, context = resident_update_context(notification)
+    return EmailContent(subject, "notifications/resident_update", context)
+
+
+for _event, _builder in [
+    (Event.REPORT_RECEIVED, _report_received),
+    (Event.RESIDENT_UPDATE, _resident_update),
+    (Event.RESIDENT_RESOLVED, _resident_update),
+    (Event.UNIT_NEW_REPORT, _unit_report),
+    (Event.UNIT_REROUTED, _unit_report),
+]:
+    register_event(_event, _event.label, email=_builder)
+for _event in [
+    Event.WEBHOOK_CREATED,
+    Event.WEBHOOK_UPDATED,
+    Event.WEBHOOK_REROUTED,
+    Event.WEBHOOK_RESOLVED,
+]:
+    register_event(_event, _event.label)
 
 
 def build_email(notification: Notification) -> EmailMultiAlternatives:
     """The message for an outbox row, ready to send to its one recipient."""
     with translation.override(notification.language):
-        subject, context = _CONTENT[Event(notification.event)](notification)
-        context = {**context, "subject": subject, "site_url": settings.MAPA_SITE_URL}
-        event = Event(notification.event)
-        template = f"notifications/{_TEMPLATE.get(event, notification.event)}"
-        text = render_to_string(f"{template}.txt", context)
-        html = render_to_string(f"{template}.html", context)
+        content = email_builder(notification.event)(notification)
+        context = {
+            **content.context,
+            "subject": content.subject,
+            "site_url": settings.MAPA_SITE_URL,
+            "unsubscribe_url": content.unsubscribe_url,
+        }
+        text = render_to_string(f"{content.template}.txt", context)
+        html = render_to_string(f"{content.template}.html", context)
+    headers = {
+        "Message-ID": message_id(notification),
+        "Content-Language": notification.language,
+        "Auto-Submitted": "auto-generated",
+    }
+    if content.unsubscribe_url:
+        # RFC 8058 one-click: mail clients POST "List-Unsubscribe=One-Click" to the link.
+        headers["List-Unsubscribe"] = f"<{content.unsubscribe_url}>"
+        headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     message = EmailMultiAlternatives(
-        subject=subject,
-        body=text,
-        to=[notification.recipient],
-        headers={
-            "Message-ID": message_id(notification),
-            "Content-Language": notification.language,
-            "Auto-Submitted": "auto-generated",
-        },
+        subject=content.subject, body=text, to=[notification.recipient], headers=headers
     )
     message.attach_alternative(html, "text/html")
     return message

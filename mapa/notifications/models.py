@@ -11,7 +11,12 @@ from mapa.reports.models import Report, ReportEvent
 
 
 class Event(models.TextChoices):
-    """What happened to a report that someone is told about."""
+    """What happened to a report that someone is told about: the core's own events.
+
+    Apps above this one (alerts, SMS) add events of their own with
+    ``mapa.notifications.registry.register_email`` and friends, so the column holds any
+    registered name and has no fixed choices.
+    """
 
     REPORT_RECEIVED = "report_received", _("report received")
     # To the reporter, on a public status change or note, and on resolution:
@@ -30,6 +35,7 @@ class Event(models.TextChoices):
 class Channel(models.TextChoices):
     EMAIL = "email", _("e-mail")
     WEBHOOK = "webhook", _("webhook")
+    SMS = "sms", _("SMS")
 
 
 class Status(models.TextChoices):
@@ -45,8 +51,11 @@ class Status(models.TextChoices):
 class Notification(models.Model):
     """A message to one recipient about one event of one report (the outbox row)."""
 
-    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="notifications")
-    event = models.CharField(max_length=40, choices=Event.choices)
+    # Empty for a message about no single report (a subscription's confirmation, a digest).
+    report = models.ForeignKey(
+        Report, null=True, blank=True, on_delete=models.CASCADE, related_name="notifications"
+    )
+    event = models.CharField(max_length=40)
     channel = models.CharField(max_length=20, choices=Channel.choices, default=Channel.EMAIL)
     # PERSONAL DATA for a resident (an e-mail address): admin only, never logged. For a
     # unit, its contact e-mail or its webhook URL.
@@ -60,13 +69,14 @@ class Notification(models.Model):
     case_event = models.ForeignKey(
         ReportEvent, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
-    # A webhook's JSON body, fixed when queued (the facts at the time of the event).
+    # A webhook's JSON body, fixed when queued (the facts at the time of the event); for
+    # other events, what their content builder needs (ids, never personal data).
     payload = models.JSONField(null=True, blank=True)
     language = models.CharField(max_length=8, default="pl")
     key = models.CharField(
         max_length=64,
         unique=True,
-        help_text=_("Idempotency key over report, event, recipient and channel."),
+        help_text=_("Idempotency key over report, event, recipient, channel and occurrence."),
     )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveIntegerField(default=0)
@@ -81,17 +91,11 @@ class Notification(models.Model):
         verbose_name = _("notification")
         verbose_name_plural = _("notifications")
         ordering = ["-created_at"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["report", "event", "recipient", "channel", "case_event"],
-                name="one_message_per_event",
-                nulls_distinct=False,
-            )
-        ]
         indexes = [models.Index(fields=["status", "next_attempt_at"], name="outbox_due_idx")]
 
     def __str__(self) -> str:
-        return f"{self.report.reference} {self.event} ({self.channel}, {self.status})"
+        about = self.report.reference if self.report else "-"
+        return f"{about} {self.event} ({self.channel}, {self.status})"
 
 
 class DeliveryAttempt(models.Model):

@@ -22,6 +22,7 @@ from mapa.core.logging import redact
 from mapa.notifications import webhooks
 from mapa.notifications.emails import build_email
 from mapa.notifications.models import Channel, DeliveryAttempt, Notification, Status
+from mapa.notifications.registry import is_registered, register_sender, sender
 from mapa.notifications.tasks import enqueue_send
 from mapa.reports.models import Report, ReportEvent
 
@@ -32,14 +33,20 @@ SWEEP_BATCH = 500
 
 
 def idempotency_key(
-    report_id: int, event: str, recipient: str, channel: str, occurrence: int | None = None
+    report_id: int | None,
+    event: str,
+    recipient: str,
+    channel: str,
+    occurrence: int | str | None = None,
 ) -> str:
     """A stable key for (report, event, recipient, channel); it reveals no address.
 
-    ``occurrence`` (a case event's id) tells apart events a report may have several of
-    (re-routes, public updates): the event is that one occurrence.
+    ``occurrence`` tells apart events a report (or a subscription) may have several of:
+    a case event's id for re-routes and public updates, or what the caller names (a
+    digest's subscription and day, say). The event is that one occurrence.
     """
-    raw = f"{report_id}\x1f{event}\x1f{channel}\x1f{recipient.strip().lower()}"
+    about = "-" if report_id is None else str(report_id)
+    raw = f"{about}\x1f{event}\x1f{channel}\x1f{recipient.strip().lower()}"
     if occurrence is not None:
         raw += f"\x1f{occurrence}"
     return hashlib.sha256(raw.encode()).hexdigest()
@@ -52,7 +59,7 @@ def _enqueue_after_commit(notification_id: int, run_after: datetime | None = Non
 
 
 def queue(
-    report: Report,
+    report: Report | None,
     event: str,
     *,
     recipient: str,
@@ -61,14 +68,25 @@ def queue(
     unit: Unit | None = None,
     case_event: ReportEvent | None = None,
     payload: dict[str, Any] | None = None,
+    occurrence: str | None = None,
 ) -> int:
     """Add a message to the outbox in the caller's transaction; returns its row's id.
 
-    The same (report, event, recipient, channel) again is the same row: nothing new is
-    stored or sent. The send is enqueued when the transaction commits.
+    The same (report, event, recipient, channel, occurrence) again is the same row:
+    nothing new is stored or sent. The occurrence is the case event, if any, else
+    ``occurrence``. The send is enqueued when the transaction commits. ``event`` must be
+    registered (mapa/notifications/registry.py) and so must ``channel``'s sender.
     """
-    occurrence = case_event.pk if case_event else None
-    key = idempotency_key(report.pk, event, recipient, channel, occurrence)
+    if not is_registered(event):
+        raise LookupError(f"The event {event!r} is not registered with the outbox")
+    sender(channel)  # fails now, in the caller's transaction, if the channel is unknown
+    key = idempotency_key(
+        report.pk if report else None,
+        event,
+        recipient,
+        channel,
+        case_event.pk if case_event else occurrence,
+    )
     with transaction.atomic():
         Notification.objects.bulk_create(
             [
@@ -120,10 +138,7 @@ def deliver(notification_id: int) -> str:
     started, clock = timezone.now(), time.monotonic()
     status_code = None
     try:
-        if notification.channel == Channel.WEBHOOK:
-            status_code = webhooks.post(notification).status_code
-        else:
-            build_email(notification).send()
+        status_code = sender(notification.channel)(notification)
     except Exception as error:  # any failure to hand over the message is retried
         _attempt(notification, started, clock, error=error)
         return _failed_try(notification, error)
@@ -131,8 +146,26 @@ def deliver(notification_id: int) -> str:
     Notification.objects.filter(pk=notification.pk, status=Status.SENDING).update(
         status=Status.SENT, sent_at=timezone.now(), last_error="", updated_at=timezone.now()
     )
-    logger.info("Notification %s (%s) sent", notification.pk, notification.report.reference)
+    logger.info("Notification %s (%s) sent", notification.pk, _about(notification))
     return "sent"
+
+
+def _about(notification: Notification) -> str:
+    """What a log line names: the report's reference (public), or the event."""
+    return notification.report.reference if notification.report else notification.event
+
+
+def _send_email(notification: Notification) -> None:
+    build_email(notification).send()
+    return None
+
+
+def _post_webhook(notification: Notification) -> int:
+    return webhooks.post(notification).status_code
+
+
+register_sender(Channel.EMAIL, _send_email)
+register_sender(Channel.WEBHOOK, _post_webhook)
 
 
 def _describe(error: Exception) -> str:
@@ -177,7 +210,7 @@ def _failed_try(notification: Notification, error: Exception) -> str:
     logger.warning(
         "Notification %s (%s), try %s: %s; %s",
         notification.pk,
-        notification.report.reference,
+        _about(notification),
         notification.attempts,
         notification.last_error,
         outcome,

@@ -31,6 +31,7 @@ from aiosmtpd.controller import Controller
 from django.db import DEFAULT_DB_ALIAS, connections
 from django_tasks_db.models import DBTaskResult
 
+from mapa.notifications.models import Notification
 from mapa.reports.models import Report
 from tests.production import environment
 
@@ -104,10 +105,13 @@ def committed(
         if not name.startswith("test"):
             pytest.fail(f"the worker tests need the test database, not {name}")
         last_id = Report.objects.order_by("-id").values_list("id", flat=True).first() or 0
+        last_message = Notification.objects.order_by("-id").values_list("id", flat=True).first()
         try:
             yield
         finally:
             Report.objects.filter(id__gt=last_id).delete()  # notifications go with them
+            # and those about no report (confirmations, digests):
+            Notification.objects.filter(id__gt=last_message or 0).delete()
             DBTaskResult.objects.all().delete()
             connections.close_all()
 
