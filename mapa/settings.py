@@ -89,6 +89,8 @@ INSTALLED_APPS = [
     "mapa.exports",
     "mapa.open311",
     "mapa.notifications",
+    "mapa.alerts",
+    "mapa.sms",
     "mapa.demo",
 ]
 

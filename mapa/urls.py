@@ -22,6 +22,8 @@ urlpatterns = [
     path("open311/v2/", include("mapa.open311.urls")),
     path("staff/", include("mapa.staff.auth_urls")),
     path("staff/", include("mapa.staff.urls")),
+    path("", include("mapa.alerts.urls")),
+    path("", include("mapa.sms.urls")),
     path("", include("mapa.web.urls")),
     # Uploaded photos. Django serves them itself so that a single container is
     # enough; a large deployment can hand /media/ to its web server instead.

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SmsConfig(AppConfig):
+    """SMS to and from residents, sent through the notifications outbox."""
+
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "mapa.sms"
+    verbose_name = _("SMS")
