@@ -112,6 +112,29 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
+# A hot-standby replica for public reads (mapa/core/dbrouting.py, docs/scaling.md): the
+# map, nearby, report pages and the public API read it; writes, staff, sessions and
+# everything in a transaction use the primary. A replica that does not answer within
+# connect_timeout (2 s unless the URL says) is left alone for MAPA_REPLICA_RETRY_SECONDS;
+# a client that wrote reads the primary for MAPA_REPLICA_PIN_SECONDS (its own writes).
+MAPA_REPLICA_RETRY_SECONDS = env.integer("MAPA_REPLICA_RETRY_SECONDS", 30, minimum=1)
+MAPA_REPLICA_PIN_SECONDS = env.integer("MAPA_REPLICA_PIN_SECONDS", 15, minimum=1)
+_replica_url = env.string("REPLICA_DATABASE_URL", default="")
+if _replica_url:
+    DATABASES["replica"] = database_from_url(
+        _replica_url,
+        name="REPLICA_DATABASE_URL",
+        conn_max_age=DATABASES["default"]["CONN_MAX_AGE"],
+    )
+    DATABASES["replica"]["OPTIONS"].setdefault("connect_timeout", "2")
+    # Tests read the replica as the test database itself (Django's mirror).
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["mapa.core.dbrouting.PublicReadsToReplica"]
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware") + 1,
+        "mapa.core.dbrouting.ReplicaRouting",
+    )
+
 ROOT_URLCONF = "mapa.urls"
 WSGI_APPLICATION = "mapa.wsgi.application"
 

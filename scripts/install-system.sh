@@ -19,6 +19,9 @@ if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
 fi
 if [ "$profile" = test ]; then
     wanted+=(chromium fonts-dejavu-core)
+    # tests/core/test_replica.py makes a throwaway primary and hot standby with PostgreSQL
+    # 15's own binaries (initdb, pg_basebackup, pg_ctl) and PostGIS, whatever DATABASE_URL is.
+    wanted+=(postgresql-15 postgresql-15-postgis-3)
 fi
 
 missing=()
@@ -35,5 +38,12 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 echo "install-system: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
+no_cluster=/etc/postgresql-common/createcluster.d/mapa-binaries-only.conf
+if [ -n "${DATABASE_URL:-}" ] && [ ! -d /etc/postgresql/15 ]; then
+    # The test profile's binaries only: no local cluster beside DATABASE_URL's database.
+    mkdir -p "$(dirname "$no_cluster")"
+    echo "create_main_cluster = false" > "$no_cluster"
+    trap 'rm -f "$no_cluster"' EXIT
+fi
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
