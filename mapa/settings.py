@@ -8,6 +8,7 @@ SECRET_KEY, or empty ALLOWED_HOSTS.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import django_stubs_ext
@@ -317,6 +318,50 @@ MAPA_NOTIFY_STALE_MINUTES = env.integer("MAPA_NOTIFY_STALE_MINUTES", 10, minimum
 # guard: refused in production unless set; allowed in development and tests).
 MAPA_WEBHOOK_TIMEOUT_SECONDS = env.integer("MAPA_WEBHOOK_TIMEOUT_SECONDS", 5, minimum=1)
 MAPA_WEBHOOK_ALLOW_PRIVATE = env.boolean("MAPA_WEBHOOK_ALLOW_PRIVATE", default=not IS_PRODUCTION)
+# SMS (mapa/sms/; README "Notifications"). MAPA_SMS_BACKEND picks how texts leave:
+# `console` (development's default: the text on the worker's stdout, the number masked),
+# `file` (JSON lines appended to MAPA_SMS_FILE_PATH: development and tests), `gateway` (an
+# HTTP JSON gateway: POST {to, message, from} with a bearer token) or `disabled` (SMS is
+# neither offered nor queued, the inbound line answers 403). Production must name `gateway`
+# or `disabled`: no choice, a development backend or a half-configured gateway stop the start.
+if IS_PRODUCTION and not env.has("MAPA_SMS_BACKEND"):
+    raise ImproperlyConfigured(
+        "MAPA_SMS_BACKEND must be set in production: gateway (with MAPA_SMS_GATEWAY_URL, "
+        "MAPA_SMS_GATEWAY_TOKEN and MAPA_SMS_SENDER) or disabled"
+    )
+MAPA_SMS_BACKEND = env.choice(
+    "MAPA_SMS_BACKEND", ("console", "file", "gateway", "disabled"), "console"
+)
+if IS_PRODUCTION and MAPA_SMS_BACKEND in {"console", "file"}:
+    raise ImproperlyConfigured(
+        f"MAPA_SMS_BACKEND={MAPA_SMS_BACKEND} is for development: use gateway or disabled"
+    )
+_SMS_GATEWAY = MAPA_SMS_BACKEND == "gateway"
+MAPA_SMS_FILE_PATH = env.string(
+    "MAPA_SMS_FILE_PATH", default=None if MAPA_SMS_BACKEND == "file" else ""
+)
+MAPA_SMS_GATEWAY_URL = env.url("MAPA_SMS_GATEWAY_URL") if _SMS_GATEWAY else ""
+if IS_PRODUCTION and _SMS_GATEWAY and not MAPA_SMS_GATEWAY_URL.startswith("https://"):
+    raise ImproperlyConfigured("MAPA_SMS_GATEWAY_URL must be an https:// URL in production")
+MAPA_SMS_GATEWAY_TOKEN = env.string("MAPA_SMS_GATEWAY_TOKEN", default=None if _SMS_GATEWAY else "")
+# The sender name residents see (up to 11 letters and digits, registered with the gateway).
+MAPA_SMS_SENDER = env.string("MAPA_SMS_SENDER", default=None if _SMS_GATEWAY else "Mapa")
+if not re.fullmatch(r"[A-Za-z0-9]{1,11}|\+?[0-9]{6,15}", MAPA_SMS_SENDER):
+    raise ImproperlyConfigured(
+        "MAPA_SMS_SENDER must be up to 11 letters and digits, or a phone number"
+    )
+MAPA_SMS_GATEWAY_TIMEOUT_SECONDS = env.integer("MAPA_SMS_GATEWAY_TIMEOUT_SECONDS", 10, minimum=1)
+# The inbound line (POST /api/sms/inbound/): the gateway signs each call with this secret
+# (HMAC-SHA256 over "<timestamp>.<body>"); calls older than the tolerance are refused. Without
+# a secret every call is refused. Texts from one number within MAPA_SMS_JOIN_MINUTES of the
+# last join that open case.
+MAPA_SMS_INBOUND_SECRET = env.string("MAPA_SMS_INBOUND_SECRET", default="")
+if MAPA_SMS_INBOUND_SECRET and len(MAPA_SMS_INBOUND_SECRET) < 32:
+    raise ImproperlyConfigured("MAPA_SMS_INBOUND_SECRET must be at least 32 characters")
+MAPA_SMS_INBOUND_TOLERANCE_SECONDS = env.integer(
+    "MAPA_SMS_INBOUND_TOLERANCE_SECONDS", 300, minimum=1
+)
+MAPA_SMS_JOIN_MINUTES = env.integer("MAPA_SMS_JOIN_MINUTES", 30, minimum=0)
 
 # Staff log-in (mapa/staff/). Failed log-ins are counted per client address
 # (mapa/staff/throttle.py): behind reverse proxies that append to X-Forwarded-For,

@@ -8,3 +8,10 @@ class SmsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "mapa.sms"
     verbose_name = _("SMS")
+
+    def ready(self) -> None:
+        from mapa.notifications.models import Channel
+        from mapa.notifications.registry import register_sender
+        from mapa.sms.sending import send_sms
+
+        register_sender(Channel.SMS, send_sms)

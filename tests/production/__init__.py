@@ -13,6 +13,7 @@ PRODUCTION = {
     "ALLOWED_HOSTS": "mapa.gdansk.example",
     "DATABASE_URL": "postgis://mapa:mapa@127.0.0.1:5432/mapa",
     "EMAIL_HOST": "smtp.gdansk.example",
+    "MAPA_SMS_BACKEND": "disabled",
 }
 
 # Variables a subprocess must not inherit from the test run: each test says what it wants.
@@ -32,6 +33,12 @@ PROFILE_VARIABLES = {
     "EMAIL_HOST_PASSWORD",
     "EMAIL_USE_TLS",
     "DEFAULT_FROM_EMAIL",
+    "MAPA_SMS_BACKEND",
+    "MAPA_SMS_FILE_PATH",
+    "MAPA_SMS_GATEWAY_URL",
+    "MAPA_SMS_GATEWAY_TOKEN",
+    "MAPA_SMS_SENDER",
+    "MAPA_SMS_INBOUND_SECRET",
     "DJANGO_SETTINGS_MODULE",
     "DJANGO_ALLOW_ASYNC_UNSAFE",
 }
