@@ -14,11 +14,13 @@ import sys
 from collections.abc import Callable, Iterator
 from typing import Any
 
+import psycopg
 import pytest
 from django.contrib.sessions.models import Session
-from django.db import connections, transaction
+from django.db import DatabaseError, connections, transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseNotFound
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
+from django.urls import path
 
 from mapa.core import dbrouting
 from mapa.core.dbrouting import (
@@ -166,6 +168,45 @@ def test_a_replica_that_is_down_is_left_alone_for_a_while(replica_alias, caplog,
     assert len(warnings) == 1
     assert "Read replica unusable" in warnings[0]
     assert connections[REPLICA].connection is None
+
+
+def dies_on_the_replica(request: HttpRequest) -> HttpResponse:
+    """The replica goes away in the middle of this request (its port now answers nothing)."""
+    if public_read_alias() == REPLICA:
+        connections[REPLICA].close()
+        connections.settings[REPLICA]["PORT"] = str(free_port())
+        with connections[REPLICA].cursor() as cursor:
+            cursor.execute("SELECT 1")
+    return HttpResponse(public_read_alias())
+
+
+def conflicts_on_the_replica(request: HttpRequest) -> HttpResponse:
+    """What a hot standby raises when replay needs the rows a query reads (SQLSTATE 40001)."""
+    if public_read_alias() == REPLICA:
+        conflict = psycopg.errors.SerializationFailure("conflict with recovery")
+        raise DatabaseError("canceling statement due to conflict with recovery") from conflict
+    return HttpResponse(public_read_alias())
+
+
+urlpatterns = [
+    path("api/reports/dies/", dies_on_the_replica),
+    path("api/reports/conflict/", conflicts_on_the_replica),
+]
+
+
+@pytest.fixture
+def through_django(settings: Any) -> Client:
+    """Django's whole request handling, with the replica middleware and the views above."""
+    settings.MIDDLEWARE = ["mapa.core.dbrouting.ReplicaRouting", *settings.MIDDLEWARE]
+    settings.ROOT_URLCONF = __name__
+    return Client(raise_request_exception=False)
+
+
+@pytest.mark.parametrize("path", ["/api/reports/dies/", "/api/reports/conflict/"])
+def test_a_read_the_replica_fails_is_answered_from_the_primary(replica_alias, through_django, path):
+    replica_alias()
+    answer = through_django.get(path)
+    assert (answer.status_code, answer.content) == (200, PRIMARY.encode())
 
 
 def replica_settings(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
