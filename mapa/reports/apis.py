@@ -34,6 +34,7 @@ REPORT_CREATE_ERRORS = {
                 "This location is in Sopot; Gdańsk's services cannot act there. "
                 "Please report it to Sopot."
             ],
+            "phone": ["Enter a Polish mobile number, e.g. 501 234 567, to get updates by SMS."],
         }
     ),
     413: doc.PAYLOAD_TOO_LARGE,
@@ -75,14 +76,20 @@ REPORT_CREATE_ERRORS = {
             "the answers to the category's questions (`attributes`) and up to three photos "
             "uploaded first (POST /api/photos/). It is routed at once (district by polygon, "
             "unit by category) and answered as the new report's public Feature. Contact "
-            "data is stored for the staff only. A refusal is a 400 naming the field; "
+            "data is stored for the staff only. With `sms_updates` the resident gets the "
+            "confirmation, public updates and the resolution by SMS at `phone`, a Polish "
+            "mobile number (stored as +48XXXXXXXXX). A refusal is a 400 naming the field; "
             "nothing is saved then."
         ),
         tags=["reports"],
         auth=doc.PUBLIC,
         request=ReportCreateInput,
         responses={(201, doc.GEOJSON): shapes.ReportDetailFeature, **REPORT_CREATE_ERRORS},
-        examples=[shapes.REPORT_CREATE_REQUEST, shapes.REPORT_DETAIL_EXAMPLE],
+        examples=[
+            shapes.REPORT_CREATE_REQUEST,
+            shapes.REPORT_CREATE_SMS_REQUEST,
+            shapes.REPORT_DETAIL_EXAMPLE,
+        ],
     ),
 )
 class ReportListCreateApi(APIView):
@@ -124,6 +131,7 @@ class ReportListCreateApi(APIView):
                 reporter_name=data["name"],
                 reporter_email=data["email"],
                 reporter_phone=data["phone"],
+                sms_updates=data["sms_updates"],
                 location_source=data["location_source"],
                 photo_ids=data["photos"],
             )

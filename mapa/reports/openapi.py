@@ -307,6 +307,19 @@ REPORT_CREATE_REQUEST = OpenApiExample(
     request_only=True,
 )
 
+REPORT_CREATE_SMS_REQUEST = OpenApiExample(
+    "sms-updates",
+    summary="Updates by SMS to the reporter's mobile number (never shown publicly)",
+    value={
+        "category": "street-light",
+        "location": _POINT,
+        "description": "Latarnia nie świeci od tygodnia.",
+        "phone": "501 234 567",
+        "sms_updates": True,
+    },
+    request_only=True,
+)
+
 REPORT_DETAIL_EXAMPLE = OpenApiExample(
     "report",
     summary="A new report, routed to the roads authority",

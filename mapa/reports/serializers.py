@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from typing import Any
 
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext as _
@@ -10,6 +11,7 @@ from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 
 from mapa.catalogue.serializers import CategoryCodeField
+from mapa.core.phones import sms_number, sms_offered
 from mapa.core.serializers import GeoJSONPointField, LonLatInput, TextField
 from mapa.reports.models import DESCRIPTION_MAX_LENGTH, Channel, LocationSource
 from mapa.reports.selectors import LIST_DEFAULT_LIMIT, LIST_MAX_LIMIT, NEARBY_MAX_METRES
@@ -39,6 +41,11 @@ class ReportCreateInput(serializers.Serializer):  # type: ignore[type-arg]
         trim_whitespace=True,
         validators=[phone_validator],
     )
+    sms_updates = serializers.BooleanField(
+        default=False,
+        help_text="Send the confirmation, public updates and the resolution by SMS to `phone` "
+        "(a Polish mobile number). Refused (400) where the site sends no SMS.",
+    )
     location_source = serializers.ChoiceField(
         choices=LocationSource.choices, default=LocationSource.PIN
     )
@@ -50,6 +57,22 @@ class ReportCreateInput(serializers.Serializer):  # type: ignore[type-arg]
         if not value.strip():
             raise serializers.ValidationError(_("Describe the problem."))
         return value
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        return with_sms_number(attrs)
+
+
+def with_sms_number(attrs: dict[str, Any]) -> dict[str, Any]:
+    """``attrs`` with ``phone`` in E.164 when ``sms_updates`` is asked; a 400 naming the
+    field when SMS is not offered or the phone cannot receive it."""
+    if not attrs.get("sms_updates"):
+        return attrs
+    if not sms_offered():
+        raise serializers.ValidationError({"sms_updates": [_("This site sends no SMS.")]})
+    try:
+        return {**attrs, "phone": sms_number(attrs.get("phone", ""))}
+    except ValueError as exc:
+        raise serializers.ValidationError({"phone": [str(exc)]}) from None
 
 
 class NearbyInput(LonLatInput):

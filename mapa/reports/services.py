@@ -116,6 +116,7 @@ def report_create(
     reporter_name: str = "",
     reporter_email: str = "",
     reporter_phone: str = "",
+    sms_updates: bool = False,
     location_source: str = LocationSource.PIN,
     photo_ids: list[uuid.UUID] | None = None,
     actor: User | None = None,
@@ -129,6 +130,8 @@ def report_create(
     the point, ``AttributeErrors`` when the category's questions are not answered,
     and ``PhotoNotAvailable`` for photo ids that cannot be attached. ``media_url``
     (an Open311 client's link to a photo hosted elsewhere) is stored, never fetched.
+    ``sms_updates`` (the reporter asked for SMS at ``reporter_phone``, already in E.164)
+    is passed on with ``report_created``, for mapa/sms to keep and act on.
     """
     answers = clean_attributes(category, attributes)
     with transaction.atomic():
@@ -165,5 +168,5 @@ def report_create(
             to_unit_id=decision.unit_id,
         )
         _attach_photos(report, photo_ids or [])
-        report_created.send(sender=Report, report=report)
+        report_created.send(sender=Report, report=report, sms_updates=sms_updates)
     return report

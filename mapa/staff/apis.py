@@ -145,8 +145,9 @@ def case_action(
         description=(
             "A consultant registers a report taken by phone, SMS, e-mail, chat or social "
             "media: the resident's form plus the `channel` and a `priority`. It is routed "
-            "like any report and answered as the new case. Roles that may not take reports "
-            "get a 403."
+            "like any report and answered as the new case. With `sms_updates` the resident "
+            "is told by SMS at `phone` (a Polish mobile number, stored as +48XXXXXXXXX). "
+            "Roles that may not take reports get a 403."
         ),
         tags=["staff"],
         request=inputs.IntakeInput,
@@ -205,6 +206,7 @@ class StaffReportListApi(StaffApi):
                 reporter_name=data["name"],
                 reporter_email=data["email"],
                 reporter_phone=data["phone"],
+                sms_updates=data["sms_updates"],
                 location_source=data["location_source"],
                 photo_ids=data["photos"],
                 actor=request.user,  # type: ignore[arg-type]

@@ -20,11 +20,13 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from mapa.catalogue.models import Unit
 from mapa.catalogue.selectors import active_categories
+from mapa.core.phones import sms_offered
 from mapa.districts.selectors import district_choices
 from mapa.reports.models import OPEN_STATUSES, Channel, Priority, Report, ReportStatus
 from mapa.staff.access import Action, case_for, may, reroute_targets
@@ -185,32 +187,38 @@ def intake_page(request: HttpRequest) -> HttpResponse:
     """The consultant's intake form: the resident's form plus channel, contact and priority."""
     if not may(request.user, Action.INTAKE):
         raise PermissionDenied(_("Your role may not register reports."))
+    return render(request, "staff/intake.html", intake_context())
+
+
+def intake_context(**prefill: Any) -> dict[str, Any]:
+    """What ``staff/intake.html`` shows. ``prefill`` (from a layer above completing a case
+    of its own, e.g. an SMS) may give ``channel``, ``phone``, ``description``,
+    ``sms_updates``, a ``lead`` paragraph and the ``submit_url`` the form posts to."""
     districts = district_choices()
-    return render(
-        request,
-        "staff/intake.html",
-        {
-            "categories": list(active_categories()),
-            "districts": districts,
-            "district_points": [
-                {
-                    "slug": d.slug,
-                    "name": d.name,
-                    "lon": round(d.point.x, 6),
-                    "lat": round(d.point.y, 6),
-                }
-                for d in districts
-            ],
-            "channels": _choices(
-                [(c, label) for c, label in Channel.choices if c != Channel.WEB]
-                + [(Channel.WEB, Channel.WEB.label)]
-            ),
-            "priorities": _choices(Priority.choices),
-            "default_channel": Channel.PHONE.value,
-            "default_priority": Priority.NORMAL.value,
-            "case_url": "{reference}".join(case_url_parts()),
-            "photo_max_bytes": settings.MAPA_PHOTO_MAX_BYTES,
-            "photo_max_mb": settings.MAPA_PHOTO_MAX_BYTES // 1_000_000,
-            "tiles": _tiles(),
-        },
-    )
+    return {
+        "categories": list(active_categories()),
+        "districts": districts,
+        "district_points": [
+            {
+                "slug": d.slug,
+                "name": d.name,
+                "lon": round(d.point.x, 6),
+                "lat": round(d.point.y, 6),
+            }
+            for d in districts
+        ],
+        "channels": _choices(
+            [(c, label) for c, label in Channel.choices if c != Channel.WEB]
+            + [(Channel.WEB, Channel.WEB.label)]
+        ),
+        "priorities": _choices(Priority.choices),
+        "default_channel": prefill.get("channel", Channel.PHONE.value),
+        "default_priority": Priority.NORMAL.value,
+        "case_url": "{reference}".join(case_url_parts()),
+        "photo_max_bytes": settings.MAPA_PHOTO_MAX_BYTES,
+        "photo_max_mb": settings.MAPA_PHOTO_MAX_BYTES // 1_000_000,
+        "tiles": _tiles(),
+        "sms_offered": sms_offered(),
+        "prefill": prefill,
+        "submit_url": prefill.get("submit_url", reverse("api-staff-reports")),
+    }

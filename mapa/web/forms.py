@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from mapa.catalogue.models import AttributeType, Category, CategoryAttribute
 from mapa.core.geo import CoordinateError, point_from_lon_lat
+from mapa.core.phones import sms_number, sms_offered
 from mapa.districts.selectors import DistrictChoice, district_choices
 from mapa.reports.models import DESCRIPTION_MAX_LENGTH, LocationSource
 from mapa.reports.serializers import phone_validator
@@ -89,6 +90,11 @@ class ReportForm(forms.Form):
     phone = forms.CharField(
         label=_("Phone"), max_length=30, required=False, validators=[phone_validator]
     )
+    sms_updates = forms.BooleanField(
+        label=_("Send me updates by SMS"),
+        required=False,
+        help_text=_("To the mobile number above: the confirmation, news and the resolution."),
+    )
 
     def __init__(
         self, *args: Any, categories: list[Category], districts: list[DistrictChoice], **kwargs: Any
@@ -126,6 +132,8 @@ class ReportForm(forms.Form):
         self.fields["email"].widget.attrs["autocomplete"] = "email"
         self.fields["phone"].widget.attrs.update(autocomplete="tel", inputmode="tel")
         self.fields["name"].widget.attrs["autocomplete"] = "name"
+        if not sms_offered():
+            del self.fields["sms_updates"]  # no SMS is sent: not offered
 
     def _described_by(self, name: str) -> str:
         """Every field points at its error slot (always present, filled on error) and help."""
@@ -142,6 +150,11 @@ class ReportForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         data["point"], data["location_source"] = self._location(data)
+        if data.get("sms_updates") and "phone" in data:
+            try:
+                data["phone"] = sms_number(data["phone"])
+            except ValueError as exc:
+                self.add_error("phone", str(exc))
         return data
 
     def _location(self, data: dict[str, Any]) -> tuple[Point | None, str]:

@@ -89,6 +89,7 @@ def _file(form: ReportForm) -> Report | None:
             reporter_name=data["name"],
             reporter_email=data["email"],
             reporter_phone=data["phone"],
+            sms_updates=bool(data.get("sms_updates")),
             photo_ids=photo_ids,
         )
     except REPORT_REFUSALS as exc:

@@ -13,6 +13,7 @@ const FIELD_ERRORS = {
   name: "id_name-error",
   email: "id_email-error",
   phone: "id_phone-error",
+  sms_updates: "id_sms_updates-error",
   photos: "photo-error",
   location: "id_district-error",
 };
@@ -87,6 +88,7 @@ export class ReportForm {
       name: f.name.value.trim(),
       email: f.email.value.trim(),
       phone: f.phone.value.trim(),
+      sms_updates: Boolean(f.sms_updates && f.sms_updates.checked),
       channel: "web",
       photos: this.photo.id ? [this.photo.id] : [],
     };

@@ -68,6 +68,7 @@ class IntakeForm {
       name: f.name.value.trim(),
       email: f.email.value.trim(),
       phone: f.phone.value.trim(),
+      sms_updates: Boolean(f.sms_updates && f.sms_updates.checked),
       photos: this.photo.id ? [this.photo.id] : [],
     };
   }
@@ -84,7 +85,8 @@ class IntakeForm {
     this.submitButton.setAttribute("aria-disabled", "true");
     this.submitStatus.textContent = t("Registering the report…");
     try {
-      const feature = await postJSON("/api/staff/reports/", this.payload());
+      // An SMS triage case is completed through its own URL (mapa/sms), with the same form.
+      const feature = await postJSON(this.form.dataset.submitUrl || "/api/staff/reports/", this.payload());
       this.submitStatus.textContent = "";
       this.showResult(feature);
     } catch (error) {
