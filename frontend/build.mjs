@@ -4,6 +4,7 @@
 //   dist/mapa/mapa.css    every resident page's styles (Leaflet's and markercluster's included)
 //   dist/mapa/map.js      the resident's map and report form  (src/map.js)
 //   dist/mapa/report.js   a report's page: its small map       (src/report.js)
+//   dist/mapa/alerts.js   the area alert page: a pin and radius, address search (src/alerts.js)
 //   dist/mapa/stats.js (+ stats.css)  the statistics pages: Chart.js bars, a Leaflet choropleth
 //   dist/mapa/staff/dispatcher.js (+ .css)  the dispatcher's map and list; Leaflet-Geoman draws areas
 //   dist/mapa/staff/case.js              a case's page: its actions through the staff API
@@ -24,6 +25,7 @@ await build({
   entryPoints: [
     "src/map.js",
     "src/report.js",
+    "src/alerts.js",
     "src/mapa.css",
     "src/stats.js",
     "src/stats.css",

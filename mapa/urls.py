@@ -22,6 +22,7 @@ urlpatterns = [
     path("open311/v2/", include("mapa.open311.urls")),
     path("staff/", include("mapa.staff.auth_urls")),
     path("staff/", include("mapa.staff.urls")),
+    path("", include("mapa.notifications.urls")),
     path("", include("mapa.alerts.urls")),
     path("", include("mapa.sms.urls")),
     path("", include("mapa.web.urls")),

@@ -27,6 +27,10 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from mapa.alerts.models import AreaAlert, Follow
+from mapa.alerts.services import subscription_confirm
+from mapa.alerts.tokens import confirm_token
+from mapa.notifications.unsubscribe import unsubscribe_token
 from mapa.reports.casework import report_change_status
 from mapa.reports.models import Report
 from mapa.staff.services import api_token_for
@@ -52,8 +56,13 @@ OPEN311 = {
     "email": "hieronim.kz@example.com",
     "phone": "693 212 515",
 }
+# Subscribers (mapa/alerts): one follows a report, one has an area alert.
+FOLLOWER = "florentyna.obserwator@example.org"
+SUBSCRIBER = "seweryn.okolica@example.net"
 CONTACT_SECRETS = (
     *RESIDENT.values(),
+    FOLLOWER,
+    SUBSCRIBER,
     *INTAKE.values(),
     "Kwiatkowski-Zięba",
     "hieronim.kz@example.com",
@@ -84,6 +93,8 @@ POST_ONLY = {
     "api-staff-unduplicate",
     "api-staff-notes",
     "api-staff-hotspots-merge",
+    "alerts:follow",
+    "alerts:api-follow",
 }
 SKIPPED_PREFIXES = {
     "admin:": "the admin is for administrators, who may see contact data by design",
@@ -116,6 +127,8 @@ URL_VALUES: dict[str, list[str] | None] = {
     "service_request_id": None,
     "service_code": ["pothole", "stray-animal"],
     "fmt": ["json", "xml"],
+    # Signed confirmation and unsubscribe links: filled in by ``filed`` (``subscribed``).
+    "token": [],
 }
 # Integrations: fetched with every role's token too (the Open311 key as api_key).
 INTEGRATION_PREFIXES = ("exports:", "briefing:", "open311-")
@@ -150,9 +163,42 @@ def concrete_urls(name: str, pattern: URLPattern, references: list[str]) -> list
     return urls
 
 
+def subscribed(reference: str) -> list[str]:
+    """A follower (through the map's API) and an area alert (through its page), both
+    confirmed; their signed links, and the reporter's, for the crawl's ``token``."""
+    followed = Client().post(
+        "/api/alerts/follows/",
+        {"reference": reference, "email": FOLLOWER},
+        content_type="application/json",
+    )
+    assert followed.status_code == 202, followed.content
+    alerted = Client().post(
+        "/alerts/",
+        {
+            "email": SUBSCRIBER,
+            "kinds": ["new", "resolved"],
+            "area": "districts",
+            "districts": ["srodmiescie"],
+            "frequency": "daily",
+        },
+    )
+    assert alerted.status_code == 302, alerted.content
+    follow, alert = Follow.objects.get(email=FOLLOWER), AreaAlert.objects.get(email=SUBSCRIBER)
+    subscription_confirm("follow", follow.pk)
+    subscription_confirm("alert", alert.pk)
+    return [
+        confirm_token("follow", follow.pk),
+        confirm_token("alert", alert.pk),
+        unsubscribe_token("follow", follow.pk),
+        unsubscribe_token("alert", alert.pk),
+        unsubscribe_token("report", Report.objects.get(reference=reference).pk),
+    ]
+
+
 @pytest.fixture
-def filed(api, accounts, settings) -> list[str]:  # noqa: F811
-    """Three reports with contact data, filed three ways; an internal note on one."""
+def filed(api, accounts, settings, monkeypatch) -> list[str]:  # noqa: F811
+    """Three reports with contact data, filed three ways; an internal note on one;
+    a follower of the first and an area alert around it."""
     resident = api.post(
         "/api/reports/",
         json.dumps(
@@ -212,6 +258,7 @@ def filed(api, accounts, settings) -> list[str]:  # noqa: F811
         public_note="Przyjęte do realizacji.",
         internal_note=INTERNAL_SECRET,
     )
+    monkeypatch.setitem(URL_VALUES, "token", subscribed(references[0]))
     return references
 
 

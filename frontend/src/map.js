@@ -29,7 +29,10 @@ function start() {
   mapElement.setAttribute("aria-label", t("Map. Arrow keys move it, plus and minus zoom; Enter puts your report's pin in the middle."));
   addLegend(map, categories);
   const reports = new ReportLayer(map, { sprite, categories, status: document.getElementById("map-status") });
-  addDistricts(map, { fit: true }).catch(() => {}).finally(() => reports.load());
+  // "#map=zoom/lat/lon" (the alerts' e-mails link to their area this way) sets the view.
+  const view = /^#map=(\d{1,2})\/(-?\d+(?:\.\d+)?)\/(-?\d+(?:\.\d+)?)$/.exec(window.location.hash);
+  if (view) map.setView([Number(view[2]), Number(view[3])], Number(view[1]));
+  addDistricts(map, { fit: !view }).catch(() => {}).finally(() => reports.load());
 
   const location = new LocationPicker({
     map, sprite, form,
@@ -43,6 +46,7 @@ function start() {
     list: document.getElementById("nearby-list"),
     status: document.getElementById("nearby-status"),
     sprite, categories,
+    email: form.elements.email,
   });
   nearby.hide();
   location.addEventListener("change", (event) => nearby.show(event.detail.lon, event.detail.lat));

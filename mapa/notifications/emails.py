@@ -14,6 +14,7 @@ from django.utils.translation import gettext
 from mapa.core.i18n import localized
 from mapa.notifications.models import Event, Notification
 from mapa.notifications.registry import EmailContent, email_builder, register_event
+from mapa.notifications.unsubscribe import unsubscribe_path
 from mapa.reports.models import Report, ReportStatus
 from mapa.reports.selectors import routing_explanation
 
@@ -35,6 +36,11 @@ def about_report(notification: Notification) -> Report:
     return notification.report
 
 
+def reporter_unsubscribe_url(report: Report) -> str:
+    """The reporter's signed one-click link: no more e-mails about this report."""
+    return site_url(unsubscribe_path("report", report.pk))
+
+
 def _report_received(notification: Notification) -> EmailContent:
     report = about_report(notification)
     subject = gettext("Your report %(reference)s has been received") % {
@@ -48,7 +54,9 @@ def _report_received(notification: Notification) -> EmailContent:
         "why": routing_explanation(report),
         "tracking_url": site_url(reverse("web:report", args=[report.reference])),
     }
-    return EmailContent(subject, "notifications/report_received", context)
+    return EmailContent(
+        subject, "notifications/report_received", context, reporter_unsubscribe_url(report)
+    )
 
 
 def _unit_report(notification: Notification) -> EmailContent:
@@ -107,7 +115,12 @@ def resident_update_context(notification: Notification) -> tuple[str, dict[str, 
 
 def _resident_update(notification: Notification) -> EmailContent:
     subject, context = resident_update_context(notification)
-    return EmailContent(subject, "notifications/resident_update", context)
+    return EmailContent(
+        subject,
+        "notifications/resident_update",
+        context,
+        reporter_unsubscribe_url(about_report(notification)),
+    )
 
 
 for _event, _builder in [

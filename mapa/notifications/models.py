@@ -122,3 +122,22 @@ class DeliveryAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.number} {'ok' if self.ok else self.error or self.status_code}"
+
+
+class ReporterOptOut(models.Model):
+    """The reporter asked for no more e-mails about this report (the signed unsubscribe
+    link in their confirmation and updates, mapa/notifications/unsubscribe.py).
+
+    Keyed by the report, whose one reporter address it silences: no address is stored
+    again. Only the reporter's updates stop; the case goes on as before.
+    """
+
+    report = models.OneToOneField(Report, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("reporter opt-out")
+        verbose_name_plural = _("reporter opt-outs")
+
+    def __str__(self) -> str:
+        return self.report.reference

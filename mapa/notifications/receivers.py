@@ -21,6 +21,7 @@ from mapa.catalogue.models import Unit
 from mapa.notifications.emails import site_url
 from mapa.notifications.models import Channel, Event, Notification
 from mapa.notifications.outbox import queue
+from mapa.notifications.unsubscribe import reporter_opted_out
 from mapa.reports.models import Report, ReportEvent, ReportStatus
 
 # Units are written to in Polish (the city's working language).
@@ -128,11 +129,12 @@ def reporter_language(report: Report) -> str:
 
 
 def report_updated(sender: type[Report], report: Report, event: ReportEvent, **kwargs: Any) -> None:
-    """A public status change or note: the reporter's e-mail, if they gave an address,
-    and the unit's webhook (``resolved`` on resolution). Only public changes are sent
-    this signal (mapa/reports/signals.py), so internal-only notes tell no one."""
+    """A public status change or note: the reporter's e-mail, if they gave an address
+    and have not unsubscribed (``ReporterOptOut``), and the unit's webhook (``resolved``
+    on resolution). Only public changes are sent this signal (mapa/reports/signals.py),
+    so internal-only notes tell no one."""
     resolved = event.to_status == ReportStatus.RESOLVED
-    if report.reporter_email:
+    if report.reporter_email and not reporter_opted_out(report.pk):
         queue(
             report,
             Event.RESIDENT_RESOLVED if resolved else Event.RESIDENT_UPDATE,

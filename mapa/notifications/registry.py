@@ -9,6 +9,10 @@ then queues, sends, retries and shows them like its own, without importing that 
   in the admin, and (for e-mail) the function that builds a message's content.
 - ``register_sender(channel, send)``: how a row of that channel is handed over. ``send``
   raises on failure (the outbox retries with backoff) and returns an HTTP status or None.
+- ``register_periodic(name, job)``: a job ``manage.py worker`` runs when it starts and
+  after every outbox sweep (a minute apart), such as queueing the daily digests. A job
+  must be idempotent and cheap when there is nothing to do; its failure is logged and
+  the next sweep runs it again.
 """
 
 from __future__ import annotations
@@ -45,6 +49,7 @@ Sender = Callable[["Notification"], "int | None"]
 _labels: dict[str, str | Promise] = {}
 _email_builders: dict[str, EmailBuilder] = {}
 _senders: dict[str, Sender] = {}
+_periodic: dict[str, Callable[[], object]] = {}
 
 
 def register_event(event: str, label: str | Promise, *, email: EmailBuilder | None = None) -> None:
@@ -78,3 +83,11 @@ def sender(channel: str) -> Sender:
         return _senders[channel]
     except KeyError:
         raise LookupError(f"No sender is registered for the channel {channel!r}") from None
+
+
+def register_periodic(name: str, job: Callable[[], object]) -> None:
+    _periodic[name] = job
+
+
+def periodic_jobs() -> dict[str, Callable[[], object]]:
+    return dict(_periodic)

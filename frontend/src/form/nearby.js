@@ -1,12 +1,13 @@
 // "Is it one of these?": open reports within 250 m of the pin, nearest first, before sending.
-import { getJSON } from "../lib/api.js";
+import { getJSON, postJSON, ApiError } from "../lib/api.js";
 import { h, icon, withReference } from "../lib/dom.js";
 import { t, tn, format, distance, age } from "../lib/i18n.js";
 
 export const NEARBY_METRES = 250;
 
 export class NearbyList {
-  constructor({ section, list, status, sprite, categories }) {
+  constructor({ section, list, status, sprite, categories, email }) {
+    this.email = email; // the report form's e-mail field, to offer what was typed there
     this.section = section;
     this.list = list;
     this.status = status;
@@ -58,8 +59,60 @@ export class NearbyList {
             withReference(format(t("Follow report %(reference)s"), { reference: p.reference }), p.reference),
             h("span", { class: "visually-hidden" }, ` ${t("(opens in a new tab)")}`)),
         ),
+        this.meToo(p.reference),
       ),
     );
+  }
+
+  /** "Me too": follow this report by e-mail instead of sending it again (double opt-in).
+   * The list sits inside the report form, so this is a group of controls, not a form:
+   * Enter in its e-mail field sends the follow, never the report. */
+  meToo(reference) {
+    const id = `me-too-${reference}`;
+    const input = h("input", { type: "email", id: `${id}-email`, autocomplete: "email", "aria-describedby": `${id}-status` });
+    const status = h("p", { class: "me-too-status", id: `${id}-status`, role: "status", "aria-live": "polite" });
+    const send = h("button", { type: "button", class: "button button--primary" }, t("Send the link"));
+    const panel = h("div", { class: "me-too-panel", id: `${id}-panel`, role: "group", "aria-label": format(t("Follow report %(reference)s by e-mail"), { reference }), hidden: true },
+      h("label", { for: input.id }, t("Your e-mail")),
+      h("div", { class: "me-too-row" }, input, send),
+      h("p", { class: "help" }, t("We send a link to confirm; then every public update and the resolution. Nothing before you confirm.")),
+      status,
+    );
+    const toggle = h("button", { type: "button", class: "button button--secondary me-too", "aria-expanded": "false", "aria-controls": panel.id },
+      t("Me too — follow by e-mail"));
+    toggle.addEventListener("click", () => {
+      const open = panel.hidden;
+      panel.hidden = !open;
+      toggle.setAttribute("aria-expanded", String(open));
+      if (open) {
+        if (!input.value && this.email && this.email.value) input.value = this.email.value;
+        input.focus();
+      }
+    });
+    const submit = async () => {
+      status.textContent = "";
+      input.removeAttribute("aria-invalid");
+      send.disabled = true;
+      try {
+        const answer = await postJSON("/api/alerts/follows/", { reference, email: input.value.trim() });
+        status.textContent = answer.detail;
+      } catch (error) {
+        const messages = error instanceof ApiError ? [...error.messages("email"), ...error.messages("reference")] : [];
+        status.textContent = messages.join(" ") || t("Sending failed. Please try again.");
+        if (error instanceof ApiError && error.messages("email").length) input.setAttribute("aria-invalid", "true");
+        input.focus();
+      } finally {
+        send.disabled = false;
+      }
+    };
+    send.addEventListener("click", submit);
+    input.addEventListener("keydown", (event) => {
+      if (event.key === "Enter") {
+        event.preventDefault();
+        submit();
+      }
+    });
+    return h("div", { class: "me-too-box" }, toggle, panel);
   }
 
   hide() {

@@ -1,5 +1,6 @@
 """``manage.py worker``: run background tasks (django-tasks-db's ``db_worker``) and sweep
-the notifications outbox every ``--sweep-interval`` seconds (mapa/notifications/outbox.py).
+the notifications outbox every ``--sweep-interval`` seconds (mapa/notifications/outbox.py),
+each sweep followed by the periodic jobs apps registered (the alerts' daily digests).
 
 Started beside the web server by ``make run`` and compose.yaml's worker service.
 """
@@ -19,8 +20,22 @@ from django.utils.autoreload import DJANGO_AUTORELOAD_ENV
 from django_tasks_db.management.commands import db_worker
 
 from mapa.notifications.outbox import sweep
+from mapa.notifications.registry import periodic_jobs
 
 logger = logging.getLogger(__name__)
+
+
+def run_periodic_jobs() -> None:
+    """The jobs other apps registered (mapa/notifications/registry.py), each on its own."""
+    for name, job in periodic_jobs().items():
+        try:
+            result = job()
+            if result:
+                logger.info("%s: %s", name, result)
+        except Exception:  # the next sweep runs it again
+            logger.exception("Periodic job %r failed", name)
+        finally:
+            close_old_connections()
 
 
 def sweep_forever(interval: float) -> None:
@@ -32,6 +47,7 @@ def sweep_forever(interval: float) -> None:
             logger.exception("Outbox sweep failed")
         finally:
             close_old_connections()
+        run_periodic_jobs()
 
 
 class Command(db_worker.Command):
@@ -53,6 +69,7 @@ class Command(db_worker.Command):
             swept = sweep()  # first, so that a --batch run sends what the sweep finds
             close_old_connections()
             logger.info("Outbox swept: %s enqueued again, %s uncertain", *astuple(swept))
+            run_periodic_jobs()  # before a --batch run's tasks, which then send their messages
             threading.Thread(
                 target=sweep_forever, args=(sweep_interval,), daemon=True, name="outbox-sweep"
             ).start()
