@@ -87,8 +87,14 @@ def test_writes_and_migrations_go_to_the_primary_only():
 def replica_alias(
     django_db_setup: None, django_db_blocker: Any, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[Callable[..., None]]:
-    """Add a ``replica`` alias: the test database itself, or a port nobody listens on."""
+    """Add a ``replica`` alias: the test database itself, or a port nobody listens on.
+
+    These tests use the ORM outside pytest-django's transaction, which Django refuses as
+    "async-unsafe" when the browser tests ran first and left Playwright's event loop in
+    this thread; allowed here as tests/browser/conftest.py allows it.
+    """
     monkeypatch.setattr(dbrouting, "_down_until", 0.0)
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
     def add(*, down: bool = False) -> None:
         entry = dict(connections.settings[PRIMARY])
@@ -102,6 +108,7 @@ def replica_alias(
             connections[REPLICA].close()
             del connections[REPLICA]
             del connections.settings[REPLICA]
+        connections.close_all()  # none left idle when the test database is dropped
 
 
 def answered(method: str, path: str, view: Callable[[HttpRequest], HttpResponse]) -> Any:
