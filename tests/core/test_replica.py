@@ -42,6 +42,7 @@ DATABASE = "mapa"
 READY_SECONDS = 90  # two busy cores: migrations, Gdańsk, gunicorn's start
 REQUEST_SECONDS = 30
 STAFF_PASSWORD = "replica-test-password-1"
+APPLICATION = "mapa-replica-test"
 INITDB_OPTIONS = ["-E", "UTF8", "--locale=C.UTF-8", "--no-sync", "--no-instructions"]
 
 SETUP_SCRIPT = f"""
@@ -81,7 +82,14 @@ class Cluster:
 
     @property
     def url(self) -> str:
-        return f"postgis://{USER}@127.0.0.1:{self.port}/{DATABASE}"
+        return f"postgis://{USER}@127.0.0.1:{self.port}/{DATABASE}?application_name={APPLICATION}"
+
+    def mapa_sessions(self) -> int:
+        """Mapa's connections to this cluster now (kept between requests, as in production)."""
+        count: int = self.value(
+            "SELECT count(*) FROM pg_stat_activity WHERE application_name = %s", (APPLICATION,)
+        )
+        return count
 
     def connect(self, dbname: str = DATABASE) -> psycopg.Connection[Any]:
         return psycopg.connect(
@@ -305,6 +313,8 @@ def mapa(clusters: Clusters, tmp_path_factory: pytest.TempPathFactory) -> Iterat
         **env,
         "REPLICA_DATABASE_URL": clusters.replica.url,
         "MAPA_REPLICA_RETRY_SECONDS": "1",
+        # Connections kept between requests, health-checked, as production keeps them.
+        "DATABASE_CONN_MAX_AGE": "60",
         "ALLOWED_HOSTS": "127.0.0.1",
     }
     command = [sys.executable, "-m", "gunicorn", "mapa.wsgi", "--bind", "127.0.0.1:0"]
@@ -353,6 +363,7 @@ def test_public_reads_use_the_replica_and_a_writer_reads_its_own_writes(mapa, cl
         # Anyone else reads the replica: the list, nearby and Open311 do not have it yet.
         stranger = mapa.client(keep=False)
         assert reference not in listed(stranger)
+        assert clusters.replica.mapa_sessions() == 1  # gunicorn's one worker, connected
         lon, lat = NEPTUNE_FOUNTAIN
         nearby = f"/api/reports/nearby/?lon={lon}&lat={lat}&radius=100"
         assert reference not in listed(stranger, nearby)
