@@ -128,3 +128,17 @@ def test_the_daily_cap_folds_further_reports_into_the_digest(
     assert to(smtp, NORTH) == []  # the daily alert waits for tomorrow's digest
     assert Match.objects.filter(alert=alert, immediate=False).count() == 2
     assert Match.objects.filter(alert=daily, immediate=False).count() == IMMEDIATE_PER_DAY + 2
+
+
+def test_unsubscribing_from_an_alert_stops_the_next_one(
+    smtp, confirmed_alert, django_capture_on_commit_callbacks
+):
+    confirmed_alert(CENTRE, districts=("srodmiescie",))
+    file(django_capture_on_commit_callbacks)
+    run_queued()
+    [first] = to(smtp, CENTRE)
+    path = urlsplit(str(first["List-Unsubscribe"]).strip().strip("<>")).path
+    assert Client(enforce_csrf_checks=True).post(path).status_code == 200
+    file(django_capture_on_commit_callbacks)
+    run_queued()
+    assert len(to(smtp, CENTRE)) == 1

@@ -8,6 +8,7 @@ import re
 from urllib.parse import urlsplit
 
 import pytest
+from django.db import transaction
 from django.test import Client
 from django.utils import translation
 
@@ -212,3 +213,16 @@ def test_a_forged_or_tampered_link_does_nothing(report, confirmed_follow):
     assert Client().post("/unsubscribe/not-a-token/").status_code == 404
     assert Client().get("/alerts/confirm/forged:token/").status_code == 404
     assert Follow.objects.get().is_active
+
+
+def test_a_rolled_back_request_stores_and_sends_nothing(report, smtp):
+    @transaction.atomic
+    def failing_request() -> None:
+        follow_request(report=report, email=FOLLOWER, language="pl")
+        raise RuntimeError("the request failed after the follow")
+
+    with pytest.raises(RuntimeError):
+        failing_request()
+    assert not Follow.objects.exists()
+    assert not Notification.objects.filter(event=AlertEvent.FOLLOW_CONFIRM).exists()
+    assert run_queued() == []
