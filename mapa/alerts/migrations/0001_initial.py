@@ -15,7 +15,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('catalogue', '0004_unit_webhooks'),
         ('districts', '0006_audit_trail'),
-        ('reports', '0010_open_report_indexes'),
+        ('reports', '0008_media_url_and_sync_index'),
     ]
 
     operations = [

@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('notifications', '0004_outbox_any_event'),
-        ('reports', '0010_open_report_indexes'),
+        ('reports', '0008_media_url_and_sync_index'),
     ]
 
     operations = [
