@@ -130,3 +130,15 @@ def database_from_url(
         "CONN_MAX_AGE": conn_max_age,
         "CONN_HEALTH_CHECKS": conn_max_age > 0,
     }
+
+
+def with_session_settings(database: dict[str, Any], session: Mapping[str, str | int]) -> None:
+    """Start every session of ``database`` (a DATABASES entry) with these PostgreSQL settings.
+
+    They go in libpq's ``options`` (``-c name=value``), so they cost no statement: the
+    server applies them when the connection opens. An ``options`` the URL gave is kept,
+    and a setting it names wins over ``session``.
+    """
+    given = database["OPTIONS"].get("options", "")
+    flags = [f"-c {name}={value}" for name, value in session.items() if f"{name}=" not in given]
+    database["OPTIONS"]["options"] = " ".join([*flags, given]).strip()
