@@ -8,21 +8,19 @@ from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from mapa.catalogue.models import Category
+from mapa.catalogue.selectors import active_category
 from mapa.core.serializers import LonLatInput
 
 CODE_MAX_LENGTH = 40
 
 
 class CategoryCodeField(serializers.CharField):
-    """A category code → the active Category; unknown codes are named in the error."""
+    """A category code → the active Category with its questions (one query); unknown codes
+    are named in the error."""
 
     def to_internal_value(self, data: Any) -> Category:  # type: ignore[override]
         code = super().to_internal_value(data)
-        category = (
-            None
-            if len(code) > CODE_MAX_LENGTH
-            else Category.objects.filter(code=code, active=True).first()
-        )
+        category = None if len(code) > CODE_MAX_LENGTH else active_category(code)
         if category is None:
             raise serializers.ValidationError(
                 _("Unknown category “%(code)s”; see /api/categories/ for the list.")

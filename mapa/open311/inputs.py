@@ -23,6 +23,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
 from mapa.catalogue.models import Category
+from mapa.catalogue.selectors import active_category
 from mapa.core.geo import WGS84
 from mapa.core.numbers import NotANumber, finite_number
 from mapa.core.text import unstorable_reason
@@ -158,7 +159,7 @@ def new_request(params: Params) -> NewRequest:
     code = _text(params, "service_code").strip()
     if not code:
         raise Open311Error.bad_field("service_code", _("This field is required."))
-    category = Category.objects.filter(code=code, active=True).first()
+    category = active_category(code)  # with its questions: one query
     if category is None:
         raise Open311Error.bad_field(
             "service_code", _("There is no service %(code)s.") % {"code": code}

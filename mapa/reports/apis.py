@@ -22,7 +22,12 @@ from mapa.reports.filters import ReportFilter
 from mapa.reports.models import Report
 from mapa.reports.photos import PhotoBusy, PhotoError
 from mapa.reports.refusals import REPORT_REFUSALS, refusal_errors
-from mapa.reports.selectors import open_reports_near, public_report, report_feature_page
+from mapa.reports.selectors import (
+    new_report_detail,
+    open_reports_near,
+    public_report,
+    report_feature_page,
+)
 from mapa.reports.serializers import NearbyInput, PageInput, PhotoInput, ReportCreateInput
 from mapa.reports.services import photo_upload, report_create
 
@@ -137,8 +142,8 @@ class ReportListCreateApi(APIView):
             )
         except REPORT_REFUSALS as exc:
             raise ValidationError(refusal_errors(exc)) from None
-        detail = public_report(report.reference)
-        assert detail is not None  # just created
+        # Answered from what the service holds: nothing is read back.
+        detail = new_report_detail(report)
         return Response(detail.as_feature(), status=status.HTTP_201_CREATED, content_type=GEOJSON)
 
 

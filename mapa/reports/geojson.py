@@ -12,7 +12,8 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.urls import reverse
@@ -21,9 +22,12 @@ from mapa.core.i18n import is_english
 from mapa.core.sql import fetch_one
 from mapa.reports.models import OPEN_STATUSES, ReportStatus
 
+if TYPE_CHECKING:
+    from mapa.reports.models import Report
+
 SUMMARY_CHARS = 200
 
-# The index report_location_geog_gist is on exactly this expression.
+# The index report_open_geog_gist is on exactly this expression (open reports only).
 GEOGRAPHY = "r.location::geography(POINT,4326)"
 
 # One public Feature per report row ``r`` joined to category ``c``, district
@@ -150,18 +154,25 @@ def page_of_features(
     return row
 
 
+# The open reports nearest to the point, by the partial index report_open_geog_gist:
+# its ``<->`` ordering (KNN) reads the nearest ``limit`` entries and stops, so the cost
+# depends on the limit, not on how many open reports lie within the radius. ``<->`` is
+# the distance on the sphere; ``distance_m`` and the final order are on the spheroid (the
+# two differ by under 0.5%, so only a near-tie at the last place could go either way).
 NEARBY_SQL = f"""
-WITH here AS (SELECT ST_SetSRID(ST_MakePoint(%s, %s), 4326)::geography AS g),
-near AS (
+WITH near AS (
     SELECT r.*, ST_Distance({GEOGRAPHY}, here.g) AS distance_m
-    FROM reports_report r, here
-    WHERE ST_DWithin({GEOGRAPHY}, here.g, %s)
-      AND r.status = ANY(%s)
-    ORDER BY distance_m, r.id
-    LIMIT %s
+    FROM (SELECT ST_SetSRID(ST_MakePoint(%s, %s), 4326)::geography AS g) here
+    CROSS JOIN LATERAL (
+        SELECT r.* FROM reports_report r
+        WHERE ST_DWithin({GEOGRAPHY}, here.g, %s)
+          AND r.status = ANY(%s)
+        ORDER BY {GEOGRAPHY} <-> here.g
+        LIMIT %s
+    ) r
 ),
 features AS (
-    SELECT r.distance_m,
+    SELECT r.distance_m, r.id,
            jsonb_set({FEATURE_SQL}::jsonb, '{{properties,distance_m}}',
                      to_jsonb(round(r.distance_m::numeric, 1))) AS feature
     FROM near r
@@ -169,7 +180,8 @@ features AS (
 )
 SELECT json_build_object(
     'type', 'FeatureCollection',
-    'features', COALESCE((SELECT json_agg(feature ORDER BY distance_m) FROM features), '[]'::json)
+    'features', COALESCE((SELECT json_agg(feature ORDER BY distance_m, id) FROM features),
+                         '[]'::json)
 )::text AS body
 """
 
@@ -177,7 +189,8 @@ SELECT json_build_object(
 def open_reports_near_geojson(*, lon: float, lat: float, metres: float, limit: int) -> str:
     """Open reports within ``metres`` (on the spheroid) of lon/lat, nearest first.
 
-    Uses the geography GiST index through ``ST_DWithin``; ``distance_m`` is in metres.
+    Uses the open reports' geography GiST index (``ST_DWithin`` and ``<->``); ``distance_m``
+    is in metres.
     """
     statuses = [s.value for s in OPEN_STATUSES]
     row = fetch_one(NEARBY_SQL, [lon, lat, metres, statuses, limit, *feature_params()])
@@ -196,3 +209,60 @@ def report_feature(report_id: int) -> dict[str, Any]:
     assert row is not None
     feature: dict[str, Any] = json.loads(row["feature"])
     return feature
+
+
+def json_time(moment: datetime) -> str:
+    """A time as PostgreSQL writes a ``timestamptz`` in JSON (Django's sessions are in UTC):
+    ISO 8601 with the fraction of a second without trailing zeros."""
+    text = moment.astimezone(UTC).isoformat()
+    if "." not in text:
+        return text
+    whole, rest = text.split(".")
+    fraction, offset = rest[:6].rstrip("0"), rest[6:]
+    return f"{whole}.{fraction}{offset}" if fraction else f"{whole}{offset}"
+
+
+def new_report_feature(report: Report) -> dict[str, Any]:
+    """The public Feature of a report ``report_create`` just stored, from what it holds.
+
+    The same properties as ``FEATURE_SQL`` builds in PostgreSQL (a test compares the
+    two), without reading the report back: the district and unit are those its routing
+    decision named, the photo the first one attached (``report.photos`` in hand).
+    """
+    before, after = report_url_parts()
+    routing = report.routing
+    category = report.category
+    photo = next(iter(report.photos.all()), None)
+    description = report.description
+    if len(description) > SUMMARY_CHARS:
+        description = description[: SUMMARY_CHARS - 1] + "…"
+    x, y = report.location.coords
+    return {
+        "type": "Feature",
+        "id": report.reference,
+        "geometry": {"type": "Point", "coordinates": [round(x, 7), round(y, 7)]},
+        "properties": {
+            "reference": report.reference,
+            "url": f"{before}{report.reference}{after}",
+            "status": report.status,
+            "status_label": str(ReportStatus(report.status).label),
+            "is_open": report.status in OPEN_STATUSES,
+            "category": {
+                "code": category.code,
+                "name": category.name_en if is_english() else category.name_pl,
+                "icon": category.icon,
+            },
+            "district": (
+                {"slug": routing["district_slug"], "name": routing["district_name"]}
+                if report.district_id is not None
+                else None
+            ),
+            "unit": {"code": routing["unit_code"], "name": routing["unit_name"]},
+            "description": description,
+            "address": report.address,
+            "photo_url": settings.MEDIA_URL + photo.image.name if photo else None,
+            "thumbnail_url": settings.MEDIA_URL + photo.thumbnail.name if photo else None,
+            "created_at": json_time(report.created_at),
+            "updated_at": json_time(report.updated_at),
+        },
+    }

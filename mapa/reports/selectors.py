@@ -12,6 +12,7 @@ from mapa.catalogue.routing import explain
 from mapa.reports.geojson import (
     PUBLIC,
     FeatureShape,
+    new_report_feature,
     open_reports_near_geojson,
     page_of_features,
     report_feature,
@@ -98,12 +99,26 @@ def public_report(reference: str) -> PublicReport | None:
     )
     if report is None:
         return None
+    return _public(report, report_feature(report.pk))
+
+
+def new_report_detail(report: Report) -> PublicReport:
+    """The public view of a report ``report_create`` just returned, from what it holds.
+
+    Asks the database nothing: the report, its category and questions, its photos and
+    its ``created`` event are in hand, and its district and unit are named in its routing
+    decision. The same as ``public_report`` would read back (a test compares them).
+    """
+    return _public(report, new_report_feature(report), event_unit=report.routing["unit_name"])
+
+
+def _public(report: Report, feature: dict[str, Any], event_unit: str | None = None) -> PublicReport:
     return PublicReport(
         report=report,
-        feature=report_feature(report.pk),
+        feature=feature,
         attributes=public_attributes(report),
         explanation=routing_explanation(report),
-        history=public_history(report),
+        history=public_history(report, event_unit=event_unit),
         photos=[
             {
                 "url": p.image.url,
@@ -116,8 +131,12 @@ def public_report(reference: str) -> PublicReport | None:
     )
 
 
-def public_history(report: Report) -> list[dict[str, Any]]:
-    """The events anyone may see: when, what changed, the public note. No people, no internals."""
+def public_history(report: Report, *, event_unit: str | None = None) -> list[dict[str, Any]]:
+    """The events anyone may see: when, what changed, the public note. No people, no internals.
+
+    ``event_unit``, when given, is the unit every event names, so that none is read (a
+    new report's one event names the unit its routing chose).
+    """
     history = []
     for event in report.events.all():
         if event.kind == EventKind.COMMENT and not event.public_note:
@@ -130,13 +149,17 @@ def public_history(report: Report) -> list[dict[str, Any]]:
                 "from_status": event.from_status or None,
                 "to_status": event.to_status or None,
                 "to_status_label": str(event.get_to_status_display()) if event.to_status else None,
-                "unit": event.to_unit.name
-                if event.to_unit
-                else (event.actor_unit.name if event.actor_unit else None),
+                "unit": event_unit if event_unit is not None else _event_unit(event),
                 "note": event.public_note,
             }
         )
     return history
+
+
+def _event_unit(event: ReportEvent) -> str | None:
+    if event.to_unit:
+        return event.to_unit.name
+    return event.actor_unit.name if event.actor_unit else None
 
 
 def public_attributes(report: Report) -> list[dict[str, Any]]:

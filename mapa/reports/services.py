@@ -10,14 +10,16 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.contrib.gis.geos import Point
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, connection, transaction
+from django.db.models import Model
+from django.db.models.expressions import RawSQL
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from mapa.catalogue.attributes import clean_attributes
 from mapa.catalogue.models import Category
 from mapa.catalogue.routing import route
-from mapa.core.sql import fetch_value
+from mapa.core.inserts import insert_sql
 from mapa.reports.models import (
     Channel,
     EventKind,
@@ -31,24 +33,26 @@ from mapa.reports.models import (
 from mapa.reports.photos import clean_photo
 from mapa.reports.signals import report_created
 
+# The next number of (prefix, year), formatted: GD-2026-000123. The counter row stays
+# locked until the transaction ends, so numbers are unique and gap-free for committed
+# reports within a year. Parameters: prefix, year.
 NEXT_REFERENCE_SQL = """
 INSERT INTO reports_referencecounter (prefix, year, last_value)
 VALUES (%s, %s, 1)
 ON CONFLICT (prefix, year)
 DO UPDATE SET last_value = reports_referencecounter.last_value + 1
-RETURNING last_value
+RETURNING prefix || '-' || year || '-'
+          || lpad(last_value::text, greatest(6, length(last_value::text)), '0') AS reference
 """
 
 
 def next_reference(prefix: str, *, when: datetime | None = None) -> str:
-    """Issue the next reference for ``prefix`` in the local year: ``GD-2026-000123``.
-
-    The counter row is locked until the caller's transaction ends, so numbers
-    are unique and gap-free for committed reports within a year.
-    """
+    """Issue the next reference for ``prefix`` in the local year: ``GD-2026-000123``."""
     year = timezone.localtime(when).year
-    value = fetch_value(NEXT_REFERENCE_SQL, [prefix, year])
-    return f"{prefix}-{year}-{value:06d}"
+    with connection.cursor() as cursor:
+        cursor.execute(NEXT_REFERENCE_SQL, [prefix, year])
+        reference: str = cursor.fetchone()[0]
+    return reference
 
 
 class PhotoNotAvailable(ValueError):
@@ -82,20 +86,31 @@ def photos_purge_unattached(*, older_than: datetime) -> int:
     return count
 
 
-def _attach_photos(report: Report, photo_ids: list[uuid.UUID]) -> None:
+# Attach uploaded photos to the new report and answer them, in one statement.
+ATTACH_PHOTOS_SQL = """
+UPDATE reports_reportphoto SET report_id = %s
+WHERE id = ANY(%s) AND report_id IS NULL
+RETURNING id, report_id, image, thumbnail, width, height, created_at
+"""
+
+
+def _attach_photos(report: Report, photo_ids: list[uuid.UUID]) -> list[ReportPhoto]:
+    """Attach the photos ``photo_ids`` to ``report``; the attached photos, oldest first."""
     if not photo_ids:
-        return
+        return []
     if len(photo_ids) > settings.MAPA_PHOTOS_PER_REPORT:
         raise PhotoNotAvailable(
             _("At most %(count)d photos per report.") % {"count": settings.MAPA_PHOTOS_PER_REPORT}
         )
-    attached = ReportPhoto.objects.filter(id__in=photo_ids, report__isnull=True).update(
-        report=report
-    )
-    if attached != len(set(photo_ids)):
+    with connection.cursor() as cursor:
+        cursor.execute(ATTACH_PHOTOS_SQL, [report.pk, list(set(photo_ids))])
+        names = [column.name for column in cursor.description]
+        photos = [ReportPhoto.from_db(DEFAULT_DB_ALIAS, names, row) for row in cursor.fetchall()]
+    if len(photos) != len(set(photo_ids)):
         raise PhotoNotAvailable(
             _("A photo was not found or belongs to another report; please upload it again.")
         )
+    return sorted(photos, key=lambda photo: (photo.created_at, str(photo.pk)))
 
 
 def _due(category: Category) -> datetime | None:
@@ -103,6 +118,50 @@ def _due(category: Category) -> datetime | None:
     if category.service_days is None:
         return None
     return timezone.now() + timedelta(days=category.service_days)
+
+
+# A report, its reference and the first event of its history, in one statement: the
+# counter's next number, the report (``REPORT``, Django's own INSERT of the model, whose
+# reference is the counter's) and the event (``EVENT``, whose report is the new row).
+FILE_REPORT_SQL = f"""
+WITH counter AS ({NEXT_REFERENCE_SQL}),
+new_report AS ({{report}}),
+new_event AS ({{event}})
+SELECT new_report.id, counter.reference, new_event.id AS event_id
+FROM new_report, counter, new_event
+"""
+
+
+def _file(report: Report, event: ReportEvent, *, prefix: str) -> None:
+    """Store ``report`` with its next reference and its first ``event`` (one statement).
+
+    Sets the reference and the ids on both instances, which then stand for the stored
+    rows (``auto_now`` times included, as ``save()`` would set them).
+    """
+    report.reference = RawSQL("(SELECT reference FROM counter)", [])
+    event.report_id = RawSQL("(SELECT id FROM new_report)", [])
+    report_sql, report_params = insert_sql(report, returning=["id"])
+    event_sql, event_params = insert_sql(event, returning=["id"])
+    year = timezone.localtime(report.created_at).year
+    sql = FILE_REPORT_SQL.format(report=report_sql, event=event_sql)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [prefix, year, *report_params, *event_params])
+        report.pk, report.reference, event.pk = cursor.fetchone()
+    for instance in (report, event):
+        instance._state.adding = False
+        instance._state.db = DEFAULT_DB_ALIAS
+    event.report = report
+
+
+def _set_related(instance: Model, name: str, objects: list[Any]) -> None:
+    """Fill ``instance.<name>.all()`` with ``objects``, as prefetch_related would: no query."""
+    cached = getattr(instance, name).all()
+    cached._result_cache = objects
+    cached._prefetch_done = True
+    instance._prefetched_objects_cache = {  # type: ignore[attr-defined]
+        **getattr(instance, "_prefetched_objects_cache", {}),
+        name: cached,
+    }
 
 
 def report_create(
@@ -132,14 +191,21 @@ def report_create(
     (an Open311 client's link to a photo hosted elsewhere) is stored, never fetched.
     ``sms_updates`` (the reporter asked for SMS at ``reporter_phone``, already in E.164)
     is passed on with ``report_created``, for mapa/sms to keep and act on.
+
+    Two statements in the transaction: routing (``mapa.catalogue.routing``), then the
+    report with its reference and its first event (``FILE_REPORT_SQL``); a third attaches
+    photos, if any. The category's questions are read from ``category`` (fetch it with
+    ``mapa.catalogue.selectors.active_category`` and they cost no query). The report
+    returned stands for the stored row, with its category, photos and history (the
+    ``created`` event) in hand: building an answer from it reads nothing back. Then
+    ``report_created`` is sent, still in the transaction.
     """
     answers = clean_attributes(category, attributes)
     with transaction.atomic():
         decision = route(category_id=category.pk, point=location)
         with translation.override("pl"):
             explanation = decision.explanation()
-        report = Report.objects.create(
-            reference=next_reference(decision.reference_prefix),
+        report = Report(
             category=category,
             location=location,
             location_source=location_source,
@@ -147,6 +213,7 @@ def report_create(
             description=description,
             attributes=answers,
             channel=channel,
+            status=ReportStatus.NEW,
             district_id=decision.district_id,
             unit_id=decision.unit_id,
             routing_reason=decision.reason,
@@ -160,13 +227,14 @@ def report_create(
             media_url=media_url,
             due_at=_due(category),
         )
-        ReportEvent.objects.create(
-            report=report,
+        event = ReportEvent(
             kind=EventKind.CREATED,
             actor=actor,
             to_status=ReportStatus.NEW,
             to_unit_id=decision.unit_id,
         )
-        _attach_photos(report, photo_ids or [])
+        _file(report, event, prefix=decision.reference_prefix)
+        _set_related(report, "photos", _attach_photos(report, photo_ids or []))
+        _set_related(report, "events", [event])
         report_created.send(sender=Report, report=report, sms_updates=sms_updates)
     return report
