@@ -260,6 +260,7 @@ SPECTACULAR_SETTINGS = {
         {"name": "catalogue", "description": "Categories and who would handle a point."},
         {"name": "districts", "description": "Gdańsk's districts."},
         {"name": "places", "description": "Address and place search."},
+        {"name": "alerts", "description": "Follow a report by e-mail (double opt-in)."},
         {"name": "staff", "description": "The staff's cases (token or session)."},
         {"name": "exports", "description": "Units' exports (token or session)."},
         {"name": "open311", "description": "Open311 GeoReport v2 (/open311/v2/)."},
