@@ -33,6 +33,7 @@ from mapa.alerts.tokens import confirm_token
 from mapa.notifications.unsubscribe import unsubscribe_token
 from mapa.reports.casework import report_change_status
 from mapa.reports.models import Report
+from mapa.sms.services import text_received
 from mapa.staff.services import api_token_for
 from tests.conftest import NEPTUNE_FOUNTAIN, WRZESZCZ_GORNY
 from tests.staff.conftest import (  # noqa: F401  (fixtures)
@@ -58,6 +59,8 @@ OPEN311 = {
 }
 # Subscribers (mapa/alerts): one follows a report, one has an area alert.
 FOLLOWER = "florentyna.obserwator@example.org"
+# A text to the SMS line (mapa/sms): the sender's number as the gateway gives it.
+SMS_SENDER = "48607808919"
 SUBSCRIBER = "seweryn.okolica@example.net"
 CONTACT_SECRETS = (
     *RESIDENT.values(),
@@ -72,6 +75,9 @@ CONTACT_SECRETS = (
     "502777414",
     "693212515",
     "eulalia.p%40example.org",
+    # The resident asked for SMS updates (stored as +48601909313); the SMS line's sender.
+    "607808919",
+    "607 808 919",
 )
 INTERNAL_SECRET = "oddzwonić po 17: kod bramy 4711#"
 
@@ -95,6 +101,8 @@ POST_ONLY = {
     "api-staff-hotspots-merge",
     "alerts:follow",
     "alerts:api-follow",
+    "sms:api-inbound",
+    "sms:api-complete",
 }
 SKIPPED_PREFIXES = {
     "admin:": "the admin is for administrators, who may see contact data by design",
@@ -206,6 +214,7 @@ def filed(api, accounts, settings, monkeypatch) -> list[str]:  # noqa: F811
                 "category": "pothole",
                 "description": "Dziura przed fontanną",
                 **RESIDENT,
+                "sms_updates": True,
                 "location": {"type": "Point", "coordinates": list(NEPTUNE_FOUNTAIN)},
             }
         ),
@@ -259,6 +268,12 @@ def filed(api, accounts, settings, monkeypatch) -> list[str]:  # noqa: F811
         internal_note=INTERNAL_SECRET,
     )
     monkeypatch.setitem(URL_VALUES, "token", subscribed(references[0]))
+    # An SMS triage case (its own reference, the sender's number) and a staff reply by SMS
+    # to the resident who chose SMS updates.
+    sms_case = text_received(gateway_id="crawl-1", sender=SMS_SENDER, text="Zepsuta latarnia")
+    replied = consultant.post(f"/staff/sms/{references[0]}/reply/", {"text": "Dziękujemy."})
+    assert replied.status_code == 302, replied.content
+    monkeypatch.setitem(URL_VALUES, "reference", [*references, sms_case.case.reference])
     return references
 
 
@@ -309,7 +324,7 @@ def test_anonymous_visitor_sees_no_contact_data_or_internal_note_anywhere(filed,
     caplog.set_level(logging.DEBUG)
     bodies, answered = crawl(Client().get, filed)
     assert leaks(bodies, (*CONTACT_SECRETS, INTERNAL_SECRET)) == []
-    staff_only = ("api-staff", "staff:", "exports:", "briefing:")
+    staff_only = ("api-staff", "staff:", "exports:", "briefing:", "sms:")
     public = {name for name in answered if not name.startswith(staff_only)}
     assert {name for name in public if answered[name] == 0} == set(), "public URLs not reached"
     assert {name for name in answered if name.startswith(staff_only) and answered[name]} <= (
@@ -329,7 +344,15 @@ def test_dispatcher_sees_no_contact_data_on_any_page_or_api(filed, accounts, cap
     assert leaks(bodies, CONTACT_SECRETS) == []
     not_reached = {name for name, count in answered.items() if count == 0}
     # What a dispatcher's role may not use (the access matrix, mapa/staff/access.py).
-    assert not_reached == {"staff:intake", "api-staff-coverage"}
+    assert not_reached == {
+        "staff:intake",
+        "api-staff-coverage",
+        # GCK's SMS line (mapa/sms/access.py)
+        "sms:queue",
+        "sms:case",
+        "sms:complete",
+        "sms:reply",
+    }
     # The staff case page and API really show the case (with its internal note: staff may).
     assert any(INTERNAL_SECRET in body for url, body in bodies.items() if "/staff/" in url)
     assert leaks({"log": caplog.text}, CONTACT_SECRETS) == []

@@ -120,6 +120,10 @@ def _due(category: Category) -> datetime | None:
     return timezone.now() + timedelta(days=category.service_days)
 
 
+# Instead of the counter, for a reference given (parameters: the reference, the year).
+GIVEN_REFERENCE_SQL = "SELECT %s::text AS reference, %s::int AS year"
+
+
 # A report, its reference and the first event of its history, in one statement: the
 # counter's next number, the report (``REPORT``, Django's own INSERT of the model, whose
 # reference is the counter's) and the event (``EVENT``, whose report is the new row).
@@ -132,7 +136,7 @@ FROM new_report, counter, new_event
 """
 
 
-def _file(report: Report, event: ReportEvent, *, prefix: str) -> None:
+def _file(report: Report, event: ReportEvent, *, prefix: str, reference: str = "") -> None:
     """Store ``report`` with its next reference and its first ``event`` (one statement).
 
     Sets the reference and the ids on both instances, which then stand for the stored
@@ -144,6 +148,9 @@ def _file(report: Report, event: ReportEvent, *, prefix: str) -> None:
     event_sql, event_params = insert_sql(event, returning=["id"])
     year = timezone.localtime(report.created_at).year
     sql = FILE_REPORT_SQL.format(report=report_sql, event=event_sql)
+    if reference:  # issued already (an SMS triage case's): the counter is not moved
+        sql = sql.replace(NEXT_REFERENCE_SQL, GIVEN_REFERENCE_SQL)
+        prefix = reference
     with connection.cursor() as cursor:
         cursor.execute(sql, [prefix, year, *report_params, *event_params])
         report.pk, report.reference, event.pk = cursor.fetchone()
@@ -176,6 +183,7 @@ def report_create(
     reporter_email: str = "",
     reporter_phone: str = "",
     sms_updates: bool = False,
+    reference: str = "",
     location_source: str = LocationSource.PIN,
     photo_ids: list[uuid.UUID] | None = None,
     actor: User | None = None,
@@ -191,6 +199,8 @@ def report_create(
     (an Open311 client's link to a photo hosted elsewhere) is stored, never fetched.
     ``sms_updates`` (the reporter asked for SMS at ``reporter_phone``, already in E.164)
     is passed on with ``report_created``, for mapa/sms to keep and act on.
+    ``reference``: file under a reference already issued from the same counter (an SMS
+    triage case's, so that the resident keeps one number) instead of the next one.
 
     Two statements in the transaction: routing (``mapa.catalogue.routing``), then the
     report with its reference and its first event (``FILE_REPORT_SQL``); a third attaches
@@ -233,7 +243,7 @@ def report_create(
             to_status=ReportStatus.NEW,
             to_unit_id=decision.unit_id,
         )
-        _file(report, event, prefix=decision.reference_prefix)
+        _file(report, event, prefix=decision.reference_prefix, reference=reference)
         _set_related(report, "photos", _attach_photos(report, photo_ids or []))
         _set_related(report, "events", [event])
         report_created.send(sender=Report, report=report, sms_updates=sms_updates)

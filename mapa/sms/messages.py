@@ -16,6 +16,7 @@ from django.utils.translation import gettext
 from mapa.notifications.emails import about_report, site_url
 from mapa.notifications.models import Event, Notification
 from mapa.reports.models import ReportStatus
+from mapa.sms.models import SmsMessage
 from mapa.sms.text import fit
 
 TextBuilder = Callable[[Notification], str]
@@ -54,6 +55,9 @@ def _update(notification: Notification) -> str:
 register_text(Event.REPORT_RECEIVED, _received)
 register_text(Event.RESIDENT_UPDATE, _update)
 register_text(Event.RESIDENT_RESOLVED, _update)
+# This app's own events (mapa/sms/services.py):
+CASE_RECEIVED = "sms_case_received"
+REPLY = "sms_reply"
 
 
 def sms_text(notification: Notification) -> str:
@@ -64,3 +68,25 @@ def sms_text(notification: Notification) -> str:
         raise LookupError(f"No SMS text for the event {notification.event!r}") from None
     with translation.override(notification.language):
         return build(notification)
+
+
+def _case_received(notification: Notification) -> str:
+    payload = notification.payload or {}
+    return fit(
+        gettext(
+            "Mapa Porządku: we have received your text. Case number: %(reference)s. "
+            "A consultant will handle it; we will answer by SMS."
+        )
+        % {"reference": payload.get("reference", "")}
+    )
+
+
+def _reply(notification: Notification) -> str:
+    payload = notification.payload or {}
+    message = SmsMessage.objects.get(pk=payload["message"])
+    head = gettext("Mapa Porządku, %(reference)s: ") % {"reference": payload.get("reference", "")}
+    return fit(head, message.text)
+
+
+register_text(CASE_RECEIVED, _case_received)
+register_text(REPLY, _reply)

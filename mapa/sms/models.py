@@ -7,6 +7,7 @@ never in public pages, APIs, exports, webhooks or logs.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -31,3 +32,92 @@ class ResidentSms(models.Model):
 
     def __str__(self) -> str:
         return self.report.reference
+
+
+class CaseStatus(models.TextChoices):
+    OPEN = "open", _("waiting for a consultant")
+    COMPLETED = "completed", _("completed: a report")
+
+
+class SmsCase(models.Model):
+    """A triage case in GCK's queue, opened by a text to the deaf residents' line.
+
+    It is not a ``Report`` yet: a report has a place, a category and a unit, and every
+    public map, list, export, Open311 answer and statistic relies on that. The text has
+    none of them. So the case waits here, with a reference from the same numbering as
+    reports (``GD-2026-000123``), which the sender gets back at once. A consultant
+    completes it (place, category) and a routed report is filed under that very
+    reference (``report``): the resident keeps one number throughout.
+
+    Texts from the same number within ``MAPA_SMS_JOIN_MINUTES`` of the last one join the
+    open case instead of opening another (mapa/sms/services.py).
+    """
+
+    reference = models.CharField(_("reference"), max_length=20, unique=True, editable=False)
+    # PERSONAL DATA (E.164): staff case pages and the admin only.
+    phone = models.CharField(_("phone"), max_length=20)
+    status = models.CharField(
+        _("status"), max_length=10, choices=CaseStatus.choices, default=CaseStatus.OPEN
+    )
+    language = models.CharField(_("language"), max_length=8, default="pl")
+    created_at = models.DateTimeField(_("received at"), auto_now_add=True)
+    last_text_at = models.DateTimeField(_("last text at"))
+    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+    completed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    report = models.OneToOneField(
+        Report, null=True, blank=True, on_delete=models.SET_NULL, related_name="sms_case"
+    )
+
+    class Meta:
+        verbose_name = _("SMS case")
+        verbose_name_plural = _("SMS cases")
+        ordering = ["created_at", "id"]
+        indexes = [
+            models.Index(
+                fields=["phone", "-last_text_at"],
+                name="sms_case_open_by_phone",
+                condition=models.Q(status="open"),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+
+class Direction(models.TextChoices):
+    INBOUND = "in", _("from the resident")
+    OUTBOUND = "out", _("to the resident")
+
+
+class SmsMessage(models.Model):
+    """One text of a conversation: received on the line, or a staff reply.
+
+    A reply belongs to a triage case, or to a report (the staff case page of a report
+    with a phone), or both once the case is completed. ``gateway_id`` (the gateway's
+    message id) is unique: a webhook delivered twice stores one text.
+    """
+
+    case = models.ForeignKey(
+        SmsCase, null=True, blank=True, on_delete=models.CASCADE, related_name="messages"
+    )
+    report = models.ForeignKey(
+        Report, null=True, blank=True, on_delete=models.CASCADE, related_name="sms_messages"
+    )
+    direction = models.CharField(_("direction"), max_length=3, choices=Direction.choices)
+    text = models.TextField(_("text"), max_length=2000)
+    gateway_id = models.CharField(max_length=100, unique=True, null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("text message")
+        verbose_name_plural = _("text messages")
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_direction_display()} {self.created_at:%Y-%m-%d %H:%M}"

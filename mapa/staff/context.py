@@ -12,6 +12,7 @@ from typing import Any
 from django.http import HttpRequest
 
 from mapa.staff.access import Action, may
+from mapa.staff.extensions import nav_links
 from mapa.staff.roles import role_of
 
 
@@ -20,4 +21,4 @@ def staff_frame(request: HttpRequest) -> dict[str, Any]:
     role = role_of(user)
     if role is None:
         return {}
-    return {"role": role, "can_intake": may(user, Action.INTAKE)}
+    return {"role": role, "can_intake": may(user, Action.INTAKE), "extra_nav": nav_links(user)}

@@ -30,6 +30,7 @@ from mapa.core.phones import sms_offered
 from mapa.districts.selectors import district_choices
 from mapa.reports.models import OPEN_STATUSES, Channel, Priority, Report, ReportStatus
 from mapa.staff.access import Action, case_for, may, reroute_targets
+from mapa.staff.extensions import case_panels
 from mapa.staff.geojson import case_url_parts
 from mapa.staff.models import Role
 from mapa.staff.roles import role_of, units_of
@@ -105,6 +106,7 @@ def case_page(request: HttpRequest, reference: str) -> HttpResponse:
             "audit": [_audited(entry) for entry in props.get("audit", [])],
             "due_at": _when(props["due_at"]),
             "actions": _actions(request, report, props),
+            "panels": case_panels(request, report),
             "tiles": _tiles(),
         },
     )

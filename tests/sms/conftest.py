@@ -18,6 +18,9 @@ from typing import Any
 
 import pytest
 
+from tests.notifications.conftest import committed, smtp, worker  # noqa: F401 (fixtures)
+from tests.staff.conftest import accounts, clean_throttle, session_client, staff_account  # noqa: F401
+
 TOKEN = "gateway-token-" + "x" * 20
 PHONE = "+48501234567"
 
@@ -85,3 +88,16 @@ def sms_file(settings: Any, tmp_path: Path) -> SmsFile:
     settings.MAPA_SMS_BACKEND = "file"
     settings.MAPA_SMS_FILE_PATH = str(tmp_path / "sms.jsonl")
     return SmsFile(tmp_path / "sms.jsonl")
+
+
+@pytest.fixture
+def sms_committed(committed: None) -> Iterator[None]:  # noqa: F811
+    """``committed`` (tests/notifications/conftest.py), also removing the SMS cases made."""
+    from mapa.sms.models import SmsCase, SmsMessage
+
+    last_case = SmsCase.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    try:
+        yield
+    finally:
+        SmsMessage.objects.filter(case_id__gt=last_case).delete()
+        SmsCase.objects.filter(id__gt=last_case).delete()
