@@ -117,6 +117,12 @@ QUERIES: dict[str, list[dict[str, str]]] = {
     "api-routing": [{"lon": str(NEPTUNE_FOUNTAIN[0]), "lat": str(NEPTUNE_FOUNTAIN[1])}],
     "api-places": [{"q": "Długi Targ"}],
     "api-staff-reports": [{}, {"q": "Dziura"}],
+    "api-reports-map-count": [{"bbox": "18.6,54.3,18.7,54.4"}],
+    "api-staff-map-count": [
+        {"bbox": "18.6,54.3,18.7,54.4"},
+        {"bbox": "18.6,54.3,18.7,54.4", "q": "Dziura"},
+    ],
+    "api-staff-map-tile": [{}, {"status": "open"}],
     "api-schema": [{}, {"format": "json"}],
     "web:stats": [
         {},
@@ -135,6 +141,10 @@ URL_VALUES: dict[str, list[str] | None] = {
     "service_request_id": None,
     "service_code": ["pothole", "stray-animal"],
     "fmt": ["json", "xml"],
+    # Map tiles: the Neptune fountain's at zoom 12.
+    "z": ["12"],
+    "x": ["2260"],
+    "y": ["1308"],
     # Signed confirmation and unsubscribe links: filled in by ``filed`` (``subscribed``).
     "token": [],
 }

@@ -2,10 +2,16 @@
 
 from django.urls import path
 
-from mapa.staff import apis, hotspot_apis, routing_apis
+from mapa.staff import apis, hotspot_apis, map_apis, routing_apis
 
 urlpatterns = [
     path("reports/", apis.StaffReportListApi.as_view(), name="api-staff-reports"),
+    path(
+        "reports/map/<int:z>/<int:x>/<int:y>.geojson",
+        map_apis.CaseMapTileApi.as_view(),
+        name="api-staff-map-tile",
+    ),
+    path("reports/map/count/", map_apis.CaseMapCountApi.as_view(), name="api-staff-map-count"),
     path(
         "reports/<reference:reference>/",
         apis.StaffReportDetailApi.as_view(),

@@ -12,6 +12,7 @@ from drf_spectacular.utils import OpenApiExample, PolymorphicProxySerializer
 from rest_framework import serializers
 
 from mapa.core.openapi import GEOJSON, area_field
+from mapa.reports import map_openapi as map_shapes
 from mapa.reports import openapi as public
 from mapa.reports.models import Channel, LocationSource, Priority, ReportStatus
 
@@ -483,3 +484,38 @@ STAFF_FILTER_EXAMPLES: dict[str, Any] = {
     "overdue": True,
     "q": "Piwna",
 }
+
+
+# ---------------------------------------------------------------- the dispatcher's map
+
+
+class CaseMapTile(map_shapes.MapTile):
+    """One tile of the matching cases: clusters (exact counts) and points (cases)."""
+
+    features = map_shapes.map_features("CaseMapFeature", CaseFeature)
+
+
+CASE_MAP_TILE_EXAMPLE = OpenApiExample(
+    "tile",
+    summary="A cluster of 412 cases and one case on its own",
+    value={
+        "type": "FeatureCollection",
+        "features": [
+            map_shapes.CLUSTER_EXAMPLE,
+            {
+                **public.REPORT_FEATURE,
+                "properties": {
+                    **public.REPORT_FEATURE["properties"],
+                    "staff_url": "/staff/r/GD-2026-000001/",
+                    **_STAFF,
+                    "contact": None,
+                },
+            },
+        ],
+        "numberMatched": 413,
+        "tile": [12, 2260, 1308],
+    },
+    media_type=GEOJSON,
+    response_only=True,
+    status_codes=["200"],
+)

@@ -1,0 +1,140 @@
+"""The map's tiles (mapa/reports/tiles.py): exact counts at every zoom, on 30,000 open reports.
+
+Each tile's count is checked against an independent SQL count over PostGIS's own tile
+envelope (ST_TileEnvelope), the tiles covering the city must add up to the city's count,
+and a tile's clusters and points must add up to the tile's count.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import pytest
+from django.contrib.gis.geos import Polygon
+from django.db import connection
+
+from mapa.reports.geojson import PUBLIC
+from mapa.reports.map_apis import open_reports
+from mapa.reports.tiles import CELLS, POINTS_FROM_ZOOM, POINTS_UP_TO, Tile, tile_geojson
+from tests.reports.map_data import load_reports
+
+OPEN = ("new", "accepted", "in_progress")
+
+# Open reports whose Web Mercator point lies in the tile: west and north edges in, east
+# and south out, as one global grid assigns them (PostGIS's envelope, not Mapa's code).
+TILE_COUNT_SQL = """
+SELECT count(*) FROM reports_report r,
+     LATERAL (SELECT ST_Transform(r.location, 3857) AS g) m,
+     LATERAL (SELECT ST_TileEnvelope(%s, %s, %s) AS e) t
+WHERE r.status = ANY(%s)
+  AND ST_X(m.g) >= ST_XMin(t.e) AND ST_X(m.g) < ST_XMax(t.e)
+  AND ST_Y(m.g) > ST_YMin(t.e) AND ST_Y(m.g) <= ST_YMax(t.e)
+"""
+
+
+def sql_count(sql: str, params: list[Any]) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return int(cursor.fetchone()[0])
+
+
+def city_tiles(z: int) -> list[Tile]:
+    """Every tile at zoom ``z`` that holds a report, from the reports' extent."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT ST_Extent(location) FROM reports_report")
+        west, south, east, north = Polygon.from_ewkt(
+            "SRID=4326;" + _box_to_wkt(cursor.fetchone()[0])
+        ).extent
+    n = 2**z
+
+    def column(lon: float) -> int:
+        return math.floor((lon + 180) / 360 * n)
+
+    def row(lat: float) -> int:
+        y = math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
+        return math.floor((1 - y / math.pi) / 2 * n)
+
+    return [
+        Tile(z, x, y)
+        for x in range(column(west), column(east) + 1)
+        for y in range(row(north), row(south) + 1)
+    ]
+
+
+def _box_to_wkt(box: str) -> str:
+    (west, south), (east, north) = (map(float, corner.split()) for corner in box[4:-1].split(","))
+    return Polygon.from_bbox((west, south, east, north)).wkt
+
+
+def tile(t: Tile) -> dict[str, Any]:
+    import json
+
+    data: dict[str, Any] = json.loads(tile_geojson(open_reports(), t, PUBLIC))
+    return data
+
+
+def shown(collection: dict[str, Any]) -> int:
+    """Reports a tile shows: its clusters' counts plus its points."""
+    return sum(
+        f["properties"]["count"] if f["properties"].get("cluster") else 1
+        for f in collection["features"]
+    )
+
+
+@pytest.mark.django_db
+def test_counts_are_exact_at_every_zoom_on_30000_open_reports():
+    load_reports(35_300, open_percent=85)
+    total_open = open_reports().count()
+    assert total_open > 30_000
+
+    for z in (9, 11, 13):
+        tiles = city_tiles(z)
+        summed = 0
+        for t in tiles:
+            collection = tile(t)
+            expected = sql_count(TILE_COUNT_SQL, [t.z, t.x, t.y, list(OPEN)])
+            assert collection["numberMatched"] == expected, t
+            assert shown(collection) == expected, t  # clusters and points add up
+            assert collection["tile"] == [t.z, t.x, t.y]
+            summed += expected
+        assert summed == total_open, z  # nothing counted twice, nothing left out
+
+    # At the city's zoom the map shows clusters, each over POINTS_UP_TO reports, at most
+    # CELLS x CELLS per tile; points only where a cell holds few.
+    for t in city_tiles(11):
+        clusters = [f for f in tile(t)["features"] if f["properties"].get("cluster")]
+        assert len(clusters) <= CELLS * CELLS
+        assert all(c["properties"]["count"] > POINTS_UP_TO for c in clusters)
+
+
+@pytest.mark.django_db
+def test_points_where_few_and_every_report_a_point_from_zoom_18(make_report):
+    lone = make_report(lon=18.6466, lat=54.3520)
+    crowd = [make_report(lon=18.6600 + i * 1e-5, lat=54.3600) for i in range(POINTS_UP_TO + 1)]
+    z = 12
+    t = Tile(z, math.floor((18.6466 + 180) / 360 * 2**z), 1308)
+    features = tile(t)["features"]
+    points = {f["properties"]["reference"] for f in features if "reference" in f["properties"]}
+    clusters = [f for f in features if f["properties"].get("cluster")]
+    assert lone.reference in points
+    assert [c["properties"]["count"] for c in clusters] == [len(crowd)]
+    west, south, east, north = clusters[0]["properties"]["bbox"]
+    assert west == pytest.approx(18.66)
+    assert east == pytest.approx(18.66 + POINTS_UP_TO * 1e-5)
+    assert south == north == pytest.approx(54.36)
+
+    z = POINTS_FROM_ZOOM
+    n = 2**z
+    x = math.floor((18.66 + 180) / 360 * n)
+    y = math.floor(
+        (1 - math.log(math.tan(math.pi / 4 + math.radians(54.36) / 2)) / math.pi) / 2 * n
+    )
+    close = tile(Tile(z, x, y))
+    assert {f["properties"]["reference"] for f in close["features"]} == {r.reference for r in crowd}
+
+
+def test_a_tile_outside_the_grid_is_refused():
+    for z, x, y in ((-1, 0, 0), (23, 0, 0), (3, 8, 0), (3, 0, 8), (3, -1, 0)):
+        with pytest.raises(ValueError, match="no tile"):
+            Tile(z, x, y)
