@@ -38,16 +38,25 @@ def matching_alerts(report: Report, kind: AlertKind, *, today: date) -> list[Mat
     on the WGS84 spheroid). In its categories, if it chose any. Ordered by address,
     then immediate alerts first, then the oldest.
     """
-    through_districts = AreaAlert.districts.through.objects.filter(areaalert_id=OuterRef("pk"))
     through_categories = AreaAlert.categories.through.objects.filter(areaalert_id=OuterRef("pk"))
     location = report.location
     assert location.srid == WGS84
-    in_area = Q(
-        point__isnull=False,
-        geography__dwithin=(location, D(m=MAX_RADIUS_M)),
-    ) & Q(geography__dwithin=(location, F("radius_m")))
+    geography = Cast("point", PointField(geography=True, srid=WGS84))
+    # The candidates, each branch from its own index: circles within the largest radius
+    # (the partial GiST index on the geography) and alerts for the report's district
+    # (the through table's index). A UNION, not an OR, so that PostgreSQL does not read
+    # every alert; the alert's own radius (a column no index can use) then checks the few.
+    candidates = (
+        AreaAlert.objects.annotate(geography=geography)
+        .filter(point__isnull=False, geography__dwithin=(location, D(m=MAX_RADIUS_M)))
+        .order_by()
+        .values("pk")
+    )
+    in_area = Q(geography__dwithin=(location, F("radius_m")))
     if report.district_id is not None:
-        in_area |= Q(Exists(through_districts.filter(district_id=report.district_id)))
+        in_district = AreaAlert.districts.through.objects.filter(district_id=report.district_id)
+        candidates = candidates.union(in_district.order_by().values("areaalert_id"))
+        in_area |= Q(Exists(in_district.filter(areaalert_id=OuterRef("pk"))))
     sent_today = (
         Match.objects.filter(alert_id=OuterRef("pk"), day=today, immediate=True)
         .values("alert_id")
@@ -56,9 +65,9 @@ def matching_alerts(report: Report, kind: AlertKind, *, today: date) -> list[Mat
     )
     wants = {"new_reports": True} if kind == AlertKind.NEW else {"resolved_reports": True}
     rows = (
-        AreaAlert.objects.filter(ACTIVE, **wants)
+        AreaAlert.objects.filter(ACTIVE, pk__in=candidates, **wants)
         .annotate(
-            geography=Cast("point", PointField(geography=True, srid=WGS84)),
+            geography=geography,
             address=Lower("email"),
             sent_today=Coalesce(Subquery(sent_today, output_field=IntegerField()), 0),
         )

@@ -232,6 +232,8 @@ def area_alerts_tell(report: Report, kind: AlertKind) -> int:
     """
     today = timezone.localdate()
     rows = matching_alerts(report, kind, today=today)
+    if not rows:
+        return 0  # the usual case: one query, nothing more
     skip = _told_already(report)
     by_address: dict[str, list[MatchingAlert]] = {}
     for row in rows:

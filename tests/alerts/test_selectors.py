@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 from django.contrib.gis.db.models import PointField
 from django.contrib.gis.db.models.functions import Distance
+from django.db import connection
 from django.db.models.functions import Cast
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from mapa.alerts.models import AlertKind, AreaAlert
@@ -86,3 +88,30 @@ def test_matching_is_one_query_however_many_alerts(
     with django_assert_num_queries(1):
         rows = matching_alerts(report, AlertKind.NEW, today=timezone.localdate())
     assert len(rows) == 12
+
+
+def test_the_match_reads_the_indexes_not_every_alert(make_report):
+    """With thousands of alerts, PostgreSQL answers from the geography and district
+    indexes (measured: 2 ms for 3000 alerts; an OR of both read them all, 475 ms)."""
+    now = timezone.now()
+    AreaAlert.objects.bulk_create(
+        AreaAlert(
+            email=f"a{n}@example.com",
+            point=point(18.40 + (n % 60) * 0.01, 54.30 + (n // 60) * 0.003),
+            radius_m=500,
+            confirmed_at=now,
+        )
+        for n in range(3000)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE alerts_areaalert")
+    report = make_report()
+    with CaptureQueriesContext(connection) as queries:
+        rows = matching_alerts(report, AlertKind.NEW, today=timezone.localdate())
+    assert rows  # the grid puts a few circles around the fountain
+    [query] = queries.captured_queries
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN " + query["sql"])
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "area_alert_point_geog_gist" in plan
+    assert "Seq Scan on alerts_areaalert " not in plan
