@@ -68,16 +68,17 @@ def follow_request(*, report: Report, email: str, language: str) -> Follow:
             {"reference": [_("This report is closed: there will be no more news to follow.")]}
         )
     address = email.strip().lower()
-    follow = Follow.objects.select_for_update().filter(report=report, email__iexact=address).first()
-    if follow is None:
-        follow = Follow.objects.create(report=report, email=address, language=language)
-    elif follow.is_active:
+    # Insert or find it: two requests at once meet at the unique constraint, not a 500.
+    Follow.objects.bulk_create(
+        [Follow(report=report, email=address, language=language)], ignore_conflicts=True
+    )
+    follow = Follow.objects.select_for_update().get(report=report, email__iexact=address)
+    if follow.is_active:
         return follow
-    else:
-        follow.language = language
-        follow.confirmed_at = None
-        follow.unsubscribed_at = None
-        follow.save(update_fields=["language", "confirmed_at", "unsubscribed_at"])
+    follow.language = language
+    follow.confirmed_at = None
+    follow.unsubscribed_at = None
+    follow.save(update_fields=["language", "confirmed_at", "unsubscribed_at"])
     queue(
         report,
         AlertEvent.FOLLOW_CONFIRM,
