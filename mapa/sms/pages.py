@@ -151,3 +151,11 @@ def case_panel(request: HttpRequest, report: Report) -> str:
         },
         request=request,
     )
+
+
+def received_page(request: HttpRequest, reference: str) -> HttpResponse | None:
+    """The public page of an SMS case's reference before it is a report: received, being
+    handled. Nothing else about it (the texts and the number are not public)."""
+    if not SmsCase.objects.filter(reference=reference, status=CaseStatus.OPEN).exists():
+        return None
+    return render(request, "sms/received.html", {"reference": reference})

@@ -25,7 +25,7 @@ from mapa.reports.models import DESCRIPTION_MAX_LENGTH, Report
 from mapa.reports.models import Channel as ReportChannel
 from mapa.reports.services import next_reference, report_create
 from mapa.sms.messages import CASE_RECEIVED, REPLY
-from mapa.sms.models import CaseStatus, Direction, SmsCase, SmsMessage
+from mapa.sms.models import CaseStatus, Direction, ResidentSms, SmsCase, SmsMessage
 from mapa.sms.text import MAX_SEGMENTS, plain, segments
 
 TEXT_MAX_LENGTH = 2000  # ten concatenated segments; a longer text is cut, not refused
@@ -162,6 +162,11 @@ def reply_problem(text: str) -> str | None:
     return None
 
 
+def _report_language(report: Report | None) -> str:
+    chosen = ResidentSms.objects.filter(report=report).values_list("language", flat=True)
+    return chosen.first() or "pl"
+
+
 def reply_send(
     *, text: str, author: User, phone: str, case: SmsCase | None, report: Report | None
 ) -> SmsMessage:
@@ -181,7 +186,7 @@ def reply_send(
             REPLY,
             recipient=phone,
             channel=Channel.SMS,
-            language=case.language if case else "pl",
+            language=case.language if case else _report_language(report),
             payload={"message": message.pk, "reference": reference},
             occurrence=f"reply-{message.pk}",
         )

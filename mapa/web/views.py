@@ -18,6 +18,7 @@ from mapa.reports.photos import PhotoBusy, PhotoError
 from mapa.reports.refusals import REPORT_REFUSALS, refusal_errors
 from mapa.reports.selectors import public_report
 from mapa.reports.services import photo_upload, report_create
+from mapa.web.extensions import reference_page
 from mapa.web.forms import ReportForm, attribute_field_name
 from mapa.web.selectors import category_legend
 
@@ -108,6 +109,8 @@ def report_page(request: HttpRequest, reference: str) -> HttpResponse:
     """One report's public page: where, what, its status and public timeline. No personal data."""
     detail = public_report(reference)
     if detail is None:
+        if (pending := reference_page(request, reference)) is not None:
+            return pending  # e.g. a text to the SMS line, not yet a report
         raise Http404(_("No report with reference %(reference)s.") % {"reference": reference})
     return render(
         request,

@@ -165,3 +165,14 @@ def test_a_report_with_a_mobile_number_gets_replies_from_its_case_page(logged_in
         .status_code
         == 403
     )
+
+
+def test_the_public_page_of_an_sms_reference_says_received_and_nothing_more(client, case):
+    response = client.get(f"/r/{case.reference}/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert case.reference in html
+    assert "Otrzymane SMS-em" in html
+    assert "Drzewo" not in html  # the texts are not public
+    assert "501" not in html
+    assert client.get("/r/GD-2026-999999/").status_code == 404

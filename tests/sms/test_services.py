@@ -84,7 +84,6 @@ def test_a_reply_is_recorded_and_queued_once_per_reply(staff_account):
         reply_send(text="  ", author=consultant, phone=PHONE, case=case, report=None)
 
 
-@pytest.mark.django_db(transaction=False)
 def test_texts_from_one_number_arriving_at_once_make_one_case(sms_committed):
     """Eight texts from one number at the same moment, each in its own connection and
     transaction (as eight gateway calls would be): one case, eight texts."""
@@ -112,7 +111,6 @@ def test_texts_from_one_number_arriving_at_once_make_one_case(sms_committed):
     assert Notification.objects.filter(event="sms_case_received").count() == 1
 
 
-@pytest.mark.django_db(transaction=False)
 def test_a_text_waits_for_another_from_the_same_number_to_commit(sms_committed):
     """The serialisation itself: while one transaction holds the number's lock (as a text
     being stored does), another text from that number waits; a different number does not."""
