@@ -64,7 +64,8 @@ def entity_tag(text: str) -> str:
 
 def key_and_tag(question: str, areas: tuple[int, int, int, int]) -> tuple[str, str]:
     """The cache key of ``question`` as the data stands now, and its ETag."""
-    key = f"mapa:map:{question}@{generation(areas)}"
+    digest = hashlib.sha256(question.encode()).hexdigest()[:40]  # filters can be long
+    key = f"mapa:map:{digest}@{generation(areas)}"
     return key, entity_tag(key)
 
 

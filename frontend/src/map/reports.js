@@ -1,12 +1,10 @@
-// Open reports on the map: loaded by bounding box as the map moves, clustered, with popups.
+// Open reports on the map, from the server's tiles: clusters with exact counts where reports
+// are many, pins with popups where they are few, and the exact number in view said aloud.
 import L from "leaflet";
-import "leaflet.markercluster";
-import { getJSON } from "../lib/api.js";
-import { h, icon, debounce, withReference } from "../lib/dom.js";
+import { h, icon, withReference } from "../lib/dom.js";
 import { t, tn, format, age } from "../lib/i18n.js";
 import { pinIcon } from "./pins.js";
-
-const LIMIT = 1000;
+import { ReportTiles, pressable } from "./tiles.js";
 
 export class ReportLayer {
   /**
@@ -20,56 +18,28 @@ export class ReportLayer {
     this.sprite = sprite;
     this.categories = categories;
     this.status = status;
-    this.markers = new Map(); // reference → marker
-    this.controller = null;
+    this.markers = new Map(); // reference → marker, of the pins drawn so far
+    this.filed = L.layerGroup().addTo(map); // reports filed on this page, always shown
+    this.filedReferences = new Set();
     this.lastCount = null;
-    this.cluster = L.markerClusterGroup({
-      showCoverageOnHover: false,
-      maxClusterRadius: 48,
-      spiderfyOnMaxZoom: true,
-      iconCreateFunction: (cluster) => clusterIcon(cluster.getChildCount()),
-    }).addTo(map);
-    this.cluster.on("clusteradd", () => this.labelClusters());
-    map.on("moveend", debounce(() => this.load(), 250));
-    this.cluster.on("animationend", () => this.labelClusters());
+    this.tiles = new ReportTiles(map, {
+      tileUrl: "/api/reports/map",
+      point: (feature) => (this.filedReferences.has(feature.properties.reference) ? null : this.marker(feature)),
+      clusterLabel: (count) => format(tn("%(count)s report here; Enter zooms in", "%(count)s reports here; Enter zooms in", count), { count }),
+      onCount: (count) => this.counted(count),
+      onError: () => this.say(t("The reports could not be loaded. Move the map to try again.")),
+    });
   }
 
-  /** Load the open reports inside the map's view (with a margin), replacing the previous set. */
-  async load() {
-    if (this.controller) this.controller.abort();
-    this.controller = new AbortController();
-    const b = this.map.getBounds().pad(0.2);
-    const bbox = [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map((v) => v.toFixed(5)).join(",");
-    let collection;
-    try {
-      collection = await getJSON("/api/reports/", { bbox, status: "open", limit: LIMIT }, { signal: this.controller.signal });
-    } catch (error) {
-      if (error.name === "AbortError") return;
-      this.say(t("The reports could not be loaded. Move the map to try again."));
-      return;
-    }
-    const seen = new Set();
-    const added = [];
-    for (const feature of collection.features) {
-      const reference = feature.properties.reference;
-      seen.add(reference);
-      if (!this.markers.has(reference)) added.push(this.marker(feature));
-    }
-    const removed = [];
-    for (const [reference, marker] of this.markers) {
-      if (!seen.has(reference) && !marker.options.keep) {
-        removed.push(marker);
-        this.markers.delete(reference);
-      }
-    }
-    this.cluster.removeLayers(removed);
-    this.cluster.addLayers(added);
-    this.labelClusters();
-    const count = collection.numberReturned;
-    let text = format(tn("%(count)s open report in this area", "%(count)s open reports in this area", count), { count });
-    if (collection.next) text += ` — ${t("zoom in to see them all")}`;
-    if (count !== this.lastCount) this.say(text);
+  /** Show the open reports in view (tiles already loaded are reused). */
+  load() {
+    return this.tiles.show();
+  }
+
+  counted(count) {
+    if (count === this.lastCount) return;
     this.lastCount = count;
+    this.say(format(tn("%(count)s open report in this area", "%(count)s open reports in this area", count), { count }));
   }
 
   say(text) {
@@ -86,35 +56,23 @@ export class ReportLayer {
       title: `${p.category.name} (${p.reference})`,
       alt: p.category.name,
       riseOnHover: true,
-      keep: isNew,
     });
     marker.bindPopup(() => popup(feature, this.sprite, known.group), { maxWidth: 300, minWidth: 220 });
     marker.on("add", () => labelMarker(marker, `${p.category.name}, ${p.status_label}: ${p.reference}`));
     this.markers.set(p.reference, marker);
-    return marker;
+    return pressable(marker);
   }
 
-  /** Put a report just filed on the map, show it and open its popup. */
+  /** Put a report just filed on the map, show it and open its popup; the counts follow. */
   addFiled(feature) {
-    const existing = this.markers.get(feature.properties.reference);
-    if (existing) this.cluster.removeLayer(existing);
+    this.filedReferences.add(feature.properties.reference);
     const marker = this.marker(feature, { isNew: true });
-    this.cluster.addLayer(marker);
+    this.filed.addLayer(marker);
     // Close enough to see the pin among its neighbours, far enough to see the district around.
     this.map.setView(marker.getLatLng(), 15, { animate: false });
-    this.cluster.zoomToShowLayer(marker, () => marker.openPopup());
+    marker.openPopup();
+    this.tiles.refresh(); // the server has counted it already: ask again (ETags spare the rest)
     return marker;
-  }
-
-  /** Cluster icons are keyboard-reachable: give them a name, not just a number. */
-  labelClusters() {
-    for (const element of this.map.getContainer().querySelectorAll(".marker-cluster")) {
-      const count = Number(element.textContent.trim()) || 0;
-      const label = format(tn("%(count)s report here; Enter zooms in", "%(count)s reports here; Enter zooms in", count), { count });
-      element.setAttribute("role", "button");
-      element.setAttribute("aria-label", label);
-      element.title = label;
-    }
   }
 }
 
@@ -123,16 +81,6 @@ function labelMarker(marker, label) {
   if (!element) return;
   element.setAttribute("aria-label", label);
   element.setAttribute("role", "button");
-}
-
-function clusterIcon(count) {
-  const size = count < 10 ? 36 : count < 100 ? 44 : 54;
-  const tone = count < 10 ? "small" : count < 100 ? "medium" : "large";
-  return L.divIcon({
-    html: `<span class="cluster cluster--${tone}">${Number(count)}</span>`,
-    className: "marker-cluster",
-    iconSize: L.point(size, size),
-  });
 }
 
 /** A report's popup, built as DOM nodes: descriptions are user text and stay text. */

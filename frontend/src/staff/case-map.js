@@ -1,13 +1,14 @@
-// The dispatcher's map: the cases as pins (clustered), an area drawn with Leaflet-Geoman
+// The dispatcher's map: the cases from the server's tiles (clusters with exact counts, pins
+// where few: the residents' map's mechanism, with the filters), an area drawn with Leaflet-Geoman
 // (a rectangle or a polygon, which becomes the `polygon` filter), and "only what the map shows"
 // (the `bbox` filter). A pin opens its case; the table beside the map lists the same cases.
 import L from "leaflet";
-import "leaflet.markercluster";
 // Geoman extends the global L that Leaflet's own bundle sets, so it comes after Leaflet.
 import "@geoman-io/leaflet-geoman-free";
 import "@geoman-io/leaflet-geoman-free/dist/leaflet-geoman.css";
 import { createMap, addDistricts } from "../map/base.js";
 import { pinIcon } from "../map/pins.js";
+import { ReportTiles, pressable } from "../map/tiles.js";
 import { debounce } from "../lib/dom.js";
 import { t, tn, format } from "../lib/i18n.js";
 
@@ -27,12 +28,16 @@ export class CaseMap extends EventTarget {
     this.map = createMap(element);
     element.setAttribute("role", "region");
     element.setAttribute("aria-label", t("Map of the cases. The list of the cases beside it shows the same cases."));
-    this.cluster = L.markerClusterGroup({
-      showCoverageOnHover: false,
-      maxClusterRadius: 40,
-      iconCreateFunction: (cluster) => clusterIcon(cluster.getChildCount()),
-    }).addTo(this.map);
-    this.cluster.on("animationend", () => this.labelClusters());
+    this.status = document.getElementById("map-status");
+    this.filters = null; // the staff API's parameters; null until the page says which
+    this.tiles = new ReportTiles(this.map, {
+      tileUrl: "/api/staff/reports/map",
+      params: () => this.filters,
+      point: (feature) => this.marker(feature),
+      clusterLabel: (count) => format(tn("%(count)s case here; Enter zooms in", "%(count)s cases here; Enter zooms in", count), { count }),
+      onCount: (count) => this.say(format(tn("%(count)s of them in the map's view", "%(count)s of them in the map's view", count), { count })),
+      onError: () => this.say(t("The map could not load the cases. Move it to try again.")),
+    });
     this.area = null;
     this.districts = addDistricts(this.map, { fit: fitCity, labelsFrom: 14 }).catch(() => null);
     this.setUpDrawing();
@@ -108,12 +113,16 @@ export class CaseMap extends EventTarget {
     if (fit) this.map.fitBounds(this.area.getBounds(), { padding: [24, 24], animate: false });
   }
 
-  /** The cases as pins, replacing the previous ones. */
-  show(features) {
-    const markers = features.map((feature) => this.marker(feature));
-    this.cluster.clearLayers();
-    this.cluster.addLayers(markers);
-    this.labelClusters();
+  /** Show the cases matching these filters (the staff API's parameters, without bbox). */
+  filter(params) {
+    const { bbox, ...rest } = params;
+    const changed = JSON.stringify(rest) !== JSON.stringify(this.filters);
+    this.filters = rest;
+    if (changed) this.tiles.refresh();
+  }
+
+  say(text) {
+    if (this.status) this.status.textContent = text;
   }
 
   marker(feature) {
@@ -134,26 +143,6 @@ export class CaseMap extends EventTarget {
       element.setAttribute("aria-label", label);
       element.dataset.reference = p.reference;
     });
-    return marker;
+    return pressable(marker);
   }
-
-  labelClusters() {
-    for (const element of this.element.querySelectorAll(".marker-cluster")) {
-      const count = Number(element.textContent.trim()) || 0;
-      const label = format(tn("%(count)s case here; Enter zooms in", "%(count)s cases here; Enter zooms in", count), { count });
-      element.setAttribute("role", "button");
-      element.setAttribute("aria-label", label);
-      element.title = label;
-    }
-  }
-}
-
-function clusterIcon(count) {
-  const size = count < 10 ? 36 : count < 100 ? 44 : 54;
-  const tone = count < 10 ? "small" : count < 100 ? "medium" : "large";
-  return L.divIcon({
-    html: `<span class="cluster cluster--${tone}">${Number(count)}</span>`,
-    className: "marker-cluster",
-    iconSize: L.point(size, size),
-  });
 }

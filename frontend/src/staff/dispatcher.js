@@ -168,6 +168,7 @@ class Dispatcher {
     if (this.controller) this.controller.abort();
     this.controller = new AbortController();
     this.clearErrors();
+    this.map.filter(apiParams(this.state)); // the map's tiles load beside the list
     this.total.textContent = t("Loading the cases…");
     document.querySelector(".case-table").setAttribute("aria-busy", "true");
     let collection;
@@ -203,7 +204,6 @@ class Dispatcher {
   render({ page }) {
     const { sort, dir } = this.state;
     this.table.show(this.features, { sort, dir, page });
-    this.map.show(this.features);
     const count = this.matched;
     let text = format(tn("%(count)s case matches", "%(count)s cases match", count), { count });
     if (this.features.length < count) {
