@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from django.db import connection
 
 from mapa.core.sql import fetch_value
 from mapa.reports.casework import report_change_status
-from mapa.reports.geojson import NEARBY_SQL, feature_params
 from tests.conftest import NEPTUNE_FOUNTAIN
 
 pytestmark = pytest.mark.django_db
@@ -65,28 +63,3 @@ def test_bad_parameters_are_400s_naming_the_field(api, params, field):
     response = api.get(URL, params)
     assert response.status_code == 400, response.content
     assert field in response.json()
-
-
-def test_the_nearby_query_uses_the_geography_index(make_report):
-    with connection.cursor() as cursor:
-        # Enough reports that a scan would be the planner's honest choice without an index.
-        cursor.execute(
-            """INSERT INTO reports_report (reference, category_id, location, location_source,
-                   address, description, attributes, channel, status, district_id, unit_id,
-                   routing_reason, routing, routing_explanation, reporter_name,
-                   reporter_email, reporter_phone, created_at, updated_at)
-               SELECT 'BENCH-' || g, c.id,
-                      ST_SetSRID(ST_MakePoint(18.45 + random() * 0.45, 54.28 + random() * 0.16),
-                                 4326),
-                      'pin', '', 'x', '{}', 'web', 'new', NULL, c.default_unit_id,
-                      'category_default', '{}', '', '', '', '', now(), now()
-               FROM generate_series(1, 5000) g, catalogue_category c WHERE c.code = 'pothole'"""
-        )
-        cursor.execute("ANALYZE reports_report")
-        cursor.execute(
-            "EXPLAIN " + NEARBY_SQL,
-            [LON, LAT, 250, ["new", "accepted", "in_progress"], 50, *feature_params()],
-        )
-        plan = "\n".join(row[0] for row in cursor.fetchall())
-    assert "report_location_geog_gist" in plan, plan
-    assert "Seq Scan on reports_report" not in plan, plan
