@@ -32,7 +32,12 @@ function start() {
   // "#map=zoom/lat/lon" (the alerts' e-mails link to their area this way) sets the view.
   const view = /^#map=(\d{1,2})\/(-?\d+(?:\.\d+)?)\/(-?\d+(?:\.\d+)?)$/.exec(window.location.hash);
   if (view) map.setView([Number(view[2]), Number(view[3])], Number(view[1]));
-  addDistricts(map, { fit: !view }).catch(() => {}).finally(() => reports.load());
+  // The city's extent comes with the page: the reports load at once, not after the outlines.
+  const bounds = (mapElement.dataset.bounds || "").split(",").map(Number);
+  const known = bounds.length === 4 && bounds.every(Number.isFinite);
+  if (!view && known) map.fitBounds([[bounds[1], bounds[0]], [bounds[3], bounds[2]]], { padding: [12, 12], animate: false });
+  reports.load();
+  addDistricts(map, { fit: !view && !known }).catch(() => {});
 
   const location = new LocationPicker({
     map, sprite, form,

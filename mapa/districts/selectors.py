@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.contrib.gis.db.models import Extent
 from django.contrib.gis.db.models.functions import PointOnSurface
 from django.contrib.gis.geos import Point
 
@@ -39,3 +40,9 @@ def district_choices(slug: str | None = None) -> list[DistrictChoice]:
         .values_list("slug", "name", "inside")
     )
     return [DistrictChoice(slug=slug, name=name, point=inside) for slug, name, inside in rows]
+
+
+def served_extent() -> tuple[float, ...]:
+    """(west, south, east, north) of the served cities' districts, EPSG:4326; () for none."""
+    extent = District.objects.filter(city__served=True).aggregate(box=Extent("geometry"))["box"]
+    return tuple(extent) if extent else ()

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from mapa.catalogue.selectors import active_categories
-from mapa.districts.selectors import district_choices
+from mapa.districts.selectors import district_choices, served_extent
 from mapa.reports.models import Channel, Report
 from mapa.reports.photos import PhotoBusy, PhotoError
 from mapa.reports.refusals import REPORT_REFUSALS, refusal_errors
@@ -39,6 +39,8 @@ def _map_context(form: ReportForm) -> dict[str, Any]:
             for d in form.districts
         ],
         "tiles": {"url": settings.MAPA_TILE_URL, "attribution": settings.MAPA_TILE_ATTRIBUTION},
+        # The city's extent: the map starts there at once, and asks for its reports at once.
+        "city_bounds": ",".join(f"{v:.5f}" for v in served_extent()),
         "photo_max_bytes": settings.MAPA_PHOTO_MAX_BYTES,
     }
 
