@@ -382,7 +382,8 @@ MAPA_TILE_ATTRIBUTION = env.string(
 )
 
 # The map's answers (mapa/reports/map_cache.py) are kept under the database's change
-# counters, so a store never serves a stale one: each process's memory by default.
+# counters, so a store never serves a stale one: Redis, shared by every web process, when
+# REDIS_URL is set (redis://host:6379/0, rediss:// for TLS); else each process's memory.
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "map": {
@@ -391,6 +392,17 @@ CACHES = {
         "OPTIONS": {"MAX_ENTRIES": 2000},
     },
 }
+REDIS_URL = env.string("REDIS_URL", default="")
+if REDIS_URL:
+    if not re.match(r"^(redis|rediss|unix)://", REDIS_URL):
+        raise ImproperlyConfigured(
+            f"REDIS_URL must be a redis://, rediss:// or unix:// URL, got {REDIS_URL[:20]!r}"
+        )
+    CACHES["map"] = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "mapa",
+    }
 
 # Security headers; most matter only behind TLS in production.
 SECURE_CONTENT_TYPE_NOSNIFF = True
