@@ -34,7 +34,7 @@ MO_FILES := $(PO_FILES:.po=.mo)
 help:
 	@echo "make run    set up everything and serve Mapa on http://$(HOST):$(PORT)"
 	@echo "make test   set up everything and run lint, mypy and the whole test suite"
-	@echo "make bench  measure the main queries against psql's own time"
+	@echo "make bench  Mapa over HTTP (gunicorn) against the best plan, in its own database (docs/benchmarks.md)"
 	@echo "make fuzz   property-based fuzzing of the API and pages, 10x the examples of make test"
 	@echo "            (MAPA_FUZZ_SEED=<seed> replays a run; the seed is printed)"
 	@echo "make lock   re-resolve requirements.lock from pyproject.toml"

@@ -6,10 +6,11 @@ Each run drops and re-creates its own database (``<name>_bench``; never the
 development database), bulk-loads it to ``--size`` reports (200,000 by default,
 ``--size 2m`` for two million), runs ``collectstatic`` and starts gunicorn as the
 Dockerfile does on a spare port, then measures each scenario against its floor
-(``bench.floors``), interleaved, after a warm-up; then the load tests (locust
-headless), then the unit export of a million reports (the database topped up to
-``--export-size``). It writes ``bench-results/`` (JSON, SVG chart, logs) and, for a
-full run at the default size, ``docs/benchmarks.md``. ``--growth`` measures the main
+(``bench.floors``), interleaved, after a warm-up; then the load tests
+(``bench.loadtest``), the resident's map in Chromium, then the unit export of a
+million reports (the database topped up to ``--export-size``). It writes
+``bench-results/`` (JSON, SVG chart, logs) and, for a full run at the default size,
+``docs/benchmarks.md``. ``--growth`` measures the main
 scenarios at 1k, 10k, 100k, 200k and 2M reports instead (``docs/bench-growth.svg``
 and ``.md``). Progress goes to stderr.
 """
@@ -65,11 +66,17 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--quick", action="store_true", help="no load tests, no export (for development)"
     )
+    p.add_argument("--no-browser", action="store_true", help="skip the Chromium map visits")
     p.add_argument("--growth", action="store_true", help="the growth curve, 1k to 2M")
     p.add_argument(
         "--growth-sizes",
         default=",".join(str(s) for s in GROWTH_SIZES),
         help="sizes for --growth (comma-separated, e.g. 1k,10k,100k)",
+    )
+    p.add_argument(
+        "--report-only",
+        action="store_true",
+        help="only write docs/benchmarks.md again from bench-results/bench.json",
     )
     p.add_argument("--out", type=Path, default=ROOT / "bench-results")
     p.add_argument("--docs", type=Path, default=ROOT / "docs")
@@ -85,6 +92,11 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> None:
     options = parser().parse_args(argv)
+    if options.report_only:
+        from bench.run import report_only
+
+        report_only(options)
+        return
     if options.repeat < 15 and not options.quick:
         print("note: fewer than 15 repetitions; use --quick for a development run", file=sys.stderr)
     from mapa.env import database_from_url  # no Django settings needed

@@ -3,14 +3,15 @@
 Mapa's side is ``manage.py export_reports --format geojson|csv --output -`` (the
 export API's bytes, streamed from PostGIS; ``mapa.exports``) run as a child process
 under the production settings, its output read to the end and thrown away; its peak
-resident memory is the kernel's ``ru_maxrss`` for that child (``os.wait4``). The floor
+resident memory is the kernel's high-water mark for that process (``VmHWM`` in
+``/proc/<pid>/status``, read after every MiB of output; ``ru_maxrss`` would include
+the benchmark's own memory, which the child inherits across fork and exec). The floor
 is one ``COPY (SELECT …) TO STDOUT`` of the same rows and properties read by psycopg:
 CSV columns for the CSV, a minimal JSON object per row for the GeoJSON.
 """
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import time
@@ -20,6 +21,7 @@ from pathlib import Path
 import psycopg
 
 from bench.harness import Stats
+from bench.server import peak_rss_kib
 
 PROPERTIES = """r.reference, c.code AS category, c.name_pl AS category_name, r.status,
     d.slug AS district, d.name AS district_name, u.code AS unit, u.name AS unit_name,
@@ -58,15 +60,15 @@ def run_command(root: Path, env: dict[str, str], fmt: str) -> tuple[float, float
         command, cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
     )
     assert process.stdout is not None
-    size = 0
+    size = peak = 0
     while chunk := process.stdout.read(1 << 20):
         size += len(chunk)
-    _, status, usage = os.wait4(process.pid, 0)
-    process.returncode = os.waitstatus_to_exitcode(status)
+        peak = max(peak, peak_rss_kib(process.pid))
+    returncode = process.wait()
     elapsed = (time.perf_counter() - start) * 1000
-    if process.returncode != 0:
-        raise RuntimeError(f"export_reports --format {fmt} failed ({process.returncode})")
-    return elapsed, usage.ru_maxrss / 1024, size
+    if returncode != 0:
+        raise RuntimeError(f"export_reports --format {fmt} failed ({returncode})")
+    return elapsed, peak / 1024, size
 
 
 def run_floor(conninfo: str, fmt: str) -> tuple[float, int]:

@@ -198,7 +198,7 @@ class Floors:
         """The name of a partial GiST index over open reports' locations, if the schema has one."""
         row = self.conn.execute(
             "SELECT indexname FROM pg_indexes WHERE tablename = 'reports_report' "
-            "AND indexdef ILIKE '%%USING gist%%' AND indexdef ILIKE '%%WHERE%%status%%' "
+            "AND indexdef ILIKE '%%USING gist%%geography%%WHERE%%status%%' "
             "AND indexname <> %s ORDER BY indexname LIMIT 1",
             [PARTIAL_INDEX],
         ).fetchone()

@@ -158,7 +158,7 @@ def stated_count(ctx: Context) -> dict[str, Any] | None:
 
 
 def never_stale(ctx: Context) -> dict[str, Any] | None:
-    """A report sent over HTTP is counted, and shown in its z16 tile, in the very next answer."""
+    """A report sent over HTTP is counted, and shown in its z18 tile, in the very next answer."""
     path = count_path(CITY)
     if path is None:
         return None
@@ -174,10 +174,10 @@ def never_stale(ctx: Context) -> dict[str, Any] | None:
     created = json.loads(s.post_json("/api/reports/", json.dumps(body).encode()).body)
     after = json.loads(s.get(path).body)["count"]
     reference = created["properties"]["reference"]
-    tile = tile_path(16, lon, lat)
+    tile = tile_path(18, lon, lat)
     shown = None
     if tile:
         shown = reference in s.get(tile).body.decode()
     if after != before + 1:
         raise RequestFailed(f"stale map count: {before} before a new report, {after} after")
-    return {"count_before": before, "count_after": after, "in_z16_tile": shown}
+    return {"count_before": before, "count_after": after, "in_z18_tile": shown}

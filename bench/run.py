@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import time
 from dataclasses import asdict
@@ -10,11 +11,12 @@ from pathlib import Path
 from typing import Any
 
 from bench import machine
+from bench.browser import first_clusters
 from bench.database import Connection, load_reports, prepare_schema, recreate
 from bench.exports import measure_export
 from bench.floors import Floors
 from bench.harness import Result, measure, ratio_chart, write_json
-from bench.loadtest import run_locust
+from bench.loadtest import run_load
 from bench.mapviews import (
     map_pairs,
     map_paths_for_load,
@@ -22,7 +24,7 @@ from bench.mapviews import (
     stated_count,
     tile_path,
 )
-from bench.report import growth_markdown, growth_svg, write_benchmarks_md
+from bench.report import growth_markdown, growth_svg, load_results, write_benchmarks_md
 from bench.scenarios import Context, create_pairs, drf_gis_pair, list_pairs, nearby_pair
 from bench.server import collectstatic, production_environment, start_gunicorn
 
@@ -53,14 +55,13 @@ def category_ids(floors: Floors) -> tuple[int, int, int]:
 
 
 def scenario_results(
-    ctx: Context, options: argparse.Namespace, *, extras: bool = True
+    ctx: Context, options: argparse.Namespace, *, drf_gis: bool = True
 ) -> list[Result]:
     pairs = [*list_pairs(ctx), nearby_pair(ctx)]
-    if extras:
+    if drf_gis:  # slow (seconds a request): not in the growth curve
         pairs.append(drf_gis_pair(ctx))
     pairs += create_pairs(ctx, category_ids(ctx.floors))
-    if extras:
-        pairs += map_pairs(ctx)
+    pairs += map_pairs(ctx)
     results = []
     for i, pair in enumerate(pairs, 1):
         result = measure(pair, repeat=options.repeat, warmup=options.warmup)
@@ -110,23 +111,25 @@ def run(options: argparse.Namespace, db: Connection, root: Path, boston: Path) -
         data["stated_count"] = stated_count(ctx)
         data["never_stale"] = never_stale(ctx)
         data["tile_bytes"] = tile_bytes(ctx)
+        if not options.quick and not options.no_browser:
+            log("The resident's map in headless Chromium (6 visits)")
+            try:
+                data["browser"] = first_clusters(server, floors)
+            except Exception as exc:  # a browser problem must not lose the run
+                data["browser"] = {"error": f"{type(exc).__name__}: {exc}"[:500]}
+                log(f"The browser measurement failed: {data['browser']['error']}")
         if not options.quick:
-            log(f"Load test: mixed traffic, 10 users, {options.load_seconds} s (locust)")
-            data["load_mixed"] = run_locust(
-                server.base_url,
+            log(f"Load test: mixed traffic, 10 clients, {options.load_seconds} s")
+            data["load_mixed"] = run_load(
+                server.port,
                 users=10,
                 seconds=options.load_seconds,
-                user_class="MixedUser",
-                out=out,
+                mix="mixed",
                 map_paths=map_paths_for_load(ctx),
             )
-            log(f"Load test: creates, 8 users, {options.create_seconds} s (locust)")
-            data["load_creates"] = run_locust(
-                server.base_url,
-                users=8,
-                seconds=options.create_seconds,
-                user_class="CreateUser",
-                out=out,
+            log(f"Load test: creates, 8 clients, {options.create_seconds} s")
+            data["load_creates"] = run_load(
+                server.port, users=8, seconds=options.create_seconds, mix="creates"
             )
     finally:
         server.stop()
@@ -155,6 +158,30 @@ def run(options: argparse.Namespace, db: Connection, root: Path, boston: Path) -
         log(f"Wrote {path}")
 
 
+def write_growth_docs(docs: Path, meta: dict[str, Any], points: list[dict[str, Any]]) -> None:
+    """docs/bench-growth.{json,md,svg}, keeping the sizes of earlier runs not measured now."""
+    path = docs / "bench-growth.json"
+    measured = {p["size"] for p in points}
+    earlier: list[dict[str, Any]] = []
+    if path.exists():
+        earlier = [p for p in json.loads(path.read_text())["points"] if p["size"] not in measured]
+    merged = json.loads(json.dumps(earlier + points, default=_plain))
+    merged.sort(key=lambda p: p["size"])
+    write_json(docs, "bench-growth.json", {"meta": meta, "points": merged})
+    (docs / "bench-growth.svg").write_text(growth_svg(merged))
+    (docs / "bench-growth.md").write_text(growth_markdown(merged, meta))
+
+
+def _plain(value: Any) -> Any:
+    return asdict(value) if hasattr(value, "__dataclass_fields__") else str(value)
+
+
+def report_only(options: argparse.Namespace) -> None:
+    """docs/benchmarks.md again from bench-results/bench.json (e.g. after a growth run)."""
+    data = load_results(json.loads((options.out / "bench.json").read_text()))
+    log(f"Wrote {write_benchmarks_md(options.docs / 'benchmarks.md', data)}")
+
+
 def growth(options: argparse.Namespace, db: Connection, root: Path, boston: Path) -> None:
     """The main scenarios at each size, topping one database up from size to size."""
     from bench.__main__ import parse_size
@@ -179,15 +206,14 @@ def growth(options: argparse.Namespace, db: Connection, root: Path, boston: Path
         try:
             floors.ensure_partial_open_index()
             ctx = Context(server, floors)
-            results = scenario_results(ctx, options, extras=False)
+            results = scenario_results(ctx, options, drf_gis=False)
         finally:
             server.stop()
             floors.close()
-        points.append({"size": size, "results": results})
+        when = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+        points.append({"size": size, "date": when, "results": results})
+        meta["load_at_end"] = [round(v, 2) for v in machine.load_average()]
         write_json(out, "growth.json", {"meta": meta, "points": points})
-    meta["load_at_end"] = [round(v, 2) for v in machine.load_average()]
-    if not options.no_docs:
-        (options.docs / "bench-growth.svg").write_text(growth_svg(points))
-        (options.docs / "bench-growth.md").write_text(growth_markdown(points, meta))
-        write_json(options.docs, "bench-growth.json", {"meta": meta, "points": points})
-        log(f"Wrote {options.docs / 'bench-growth.svg'} and bench-growth.md")
+        if not options.no_docs:
+            write_growth_docs(options.docs, meta, points)
+            log(f"Wrote {options.docs / 'bench-growth.svg'} and bench-growth.md")

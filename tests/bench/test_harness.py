@@ -15,10 +15,26 @@ import pytest
 
 from bench.__main__ import parse_size
 from bench.database import Connection, NotABenchDatabase, bench_database_name, recreate
-from bench.harness import Pair, Result, Stats, interleaved, measure_all, percentile, ratio_chart
-from bench.loadtest import parse_stats
+from bench.harness import (
+    Pair,
+    Result,
+    Stats,
+    interleaved,
+    measure_all,
+    percentile,
+    ratio_chart,
+    write_json,
+)
+from bench.loadtest import LoadResult, run_load, summarize
 from bench.mapviews import tile_bounds, tile_of
-from bench.report import benchmarks_markdown, goals, growth_markdown, growth_svg
+from bench.report import (
+    benchmarks_markdown,
+    goals,
+    growth_markdown,
+    growth_svg,
+    load_results,
+)
+from bench.server import spare_port
 
 
 def test_stats_report_median_min_max_and_p95():
@@ -137,22 +153,21 @@ def test_tiles_are_the_web_mercator_grid():
     assert tile_of(0.0, 0.0, 1) == (1, 1)
 
 
-def test_locust_statistics_are_read_per_request_and_in_aggregate(tmp_path):
-    header = (
-        "Type,Name,Request Count,Failure Count,Median Response Time,Average Response Time,"
-        "Min Response Time,Max Response Time,Average Content Size,Requests/s,Failures/s,"
-        "50%,66%,75%,80%,90%,95%,98%,99%,99.9%,99.99%,100%"
-    )
-    rows = [
-        "POST,create report,1200,2,40,45,10,300,900,40.1,0.1,40,45,50,55,70,90,120,150,250,300,300",
-        ",Aggregated,1200,2,40,45,10,300,900,40.1,0.1,40,45,50,55,70,90,120,150,250,300,300",
-    ]
-    path = tmp_path / "x_stats.csv"
-    path.write_text("\n".join([header, *rows]) + "\n")
-    create, total = parse_stats(path)
-    assert create.name == "create report"
-    assert (total.requests, total.failures, total.rps) == (1200, 2, 40.1)
-    assert (total.p50, total.p95, total.p99, total.max) == (40.0, 90.0, 150.0, 300.0)
+def test_load_statistics_are_per_request_kind_and_in_aggregate():
+    samples = [("create", float(ms), ms != 50) for ms in range(1, 101)]
+    samples += [("nearby", 5.0, True)] * 100
+    create, nearby, total = summarize(samples, seconds=10.0)
+    assert (create.name, create.requests, create.failures, create.rps) == ("create", 100, 1, 10.0)
+    assert (create.p50, create.p95, create.p99, create.max) == (50.5, 95.0, 99.0, 100.0)
+    assert (nearby.p50, nearby.failures) == (5.0, 0)
+    assert (total.name, total.requests, total.failures, total.rps) == ("Aggregated", 200, 1, 20.0)
+    assert summarize([], seconds=1.0) == []
+
+
+def test_a_load_test_counts_refused_connections_as_failures():
+    result = run_load(spare_port(), users=2, seconds=1, mix="creates")
+    assert result.total.requests > 0
+    assert result.total.failures == result.total.requests
 
 
 def result(name: str, measured: float, floor: float | None) -> Result:
@@ -218,6 +233,33 @@ def test_benchmarks_markdown_names_the_machine_and_the_load():
         in text
     )
     assert "missed: HTTP" in text  # 1.2 > 1.15, with the reason
+
+
+def test_the_report_can_be_written_again_from_the_json(tmp_path, monkeypatch):
+    meta = {
+        "date": "d",
+        "nproc": 2,
+        "cpu": "c",
+        "memory_gib": 1,
+        "postgresql": "15",
+        "postgis": "3",
+        "max_parallel_workers_per_gather": "0",
+        "python": "3.11",
+        "load_at_start": [1, 1, 1],
+        "reports": 200_000,
+        "repeat": 20,
+        "warmup": 3,
+        "loaded": {"reports": 200_000, "open": 30_000, "seconds": 1.0},
+    }
+    data = {
+        "meta": meta,
+        "results": [result("nearby: open within 250 m", 5.0, 4.0), result("alone", 1.0, None)],
+        "load_creates": LoadResult(8, 30, "creates", summarize([("create", 20.0, True)], 1.0)),
+        "exports": [],
+    }
+    path = write_json(tmp_path, "bench.json", data)
+    again = load_results(json.loads(path.read_text()))
+    assert benchmarks_markdown(again, None) == benchmarks_markdown(data, None)
 
 
 def test_the_growth_curve_has_a_line_per_side_and_a_row_per_scenario():
