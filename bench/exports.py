@@ -32,12 +32,17 @@ JOIN catalogue_category c ON c.id = r.category_id
 JOIN catalogue_unit u ON u.id = r.unit_id
 LEFT JOIN districts_district d ON d.id = r.district_id"""
 
+NAMES = [
+    "reference", "category", "category_name", "status", "district", "district_name", "unit",
+    "unit_name", "created", "updated", "resolved", "description", "address",
+]  # fmt: skip
 FLOOR_SQL = {
     "csv": f"COPY (SELECT {PROPERTIES}, ST_X(r.location) AS lon, ST_Y(r.location) AS lat "
     f"{FROM}) TO STDOUT WITH (FORMAT csv, HEADER)",
     "geojson": "COPY (SELECT json_build_object('type', 'Feature', 'id', reference, "
-    "'geometry', ST_AsGeoJSON(location, 7)::json, 'properties', to_json(p))::text FROM "
-    f"(SELECT r.location, {PROPERTIES} {FROM}) p) TO STDOUT",
+    "'geometry', ST_AsGeoJSON(location, 7)::json, 'properties', json_build_object("
+    + ", ".join(f"'{n}', {n}" for n in NAMES)
+    + f"))::text FROM (SELECT r.location, {PROPERTIES} {FROM}) p) TO STDOUT",
 }
 
 
