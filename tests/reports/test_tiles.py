@@ -138,3 +138,40 @@ def test_a_tile_outside_the_grid_is_refused():
     for z, x, y in ((-1, 0, 0), (23, 0, 0), (3, 8, 0), (3, 0, 8), (3, -1, 0)):
         with pytest.raises(ValueError, match="no tile"):
             Tile(z, x, y)
+
+
+@pytest.mark.django_db
+def test_a_tile_reads_the_spatial_index_and_plans_without_jit():
+    """A street-level tile reads only its corner of the city through a GiST index, and is
+    costed low enough that PostgreSQL does not JIT-compile it (a second, on 2 cores)."""
+    load_reports(20_000, open_percent=85)
+    captured: dict[str, Any] = {}
+
+    def capture(sql: str, params: list[Any]) -> dict[str, Any]:
+        captured["sql"], captured["params"] = sql, params
+        return {"body": "{}"}
+
+    import mapa.reports.tiles as tiles_module
+
+    real = tiles_module.fetch_one
+    tiles_module.fetch_one = capture  # type: ignore[assignment]
+    try:
+        tile_geojson(open_reports(), Tile(14, 9040, 5233), PUBLIC)
+    finally:
+        tiles_module.fetch_one = real
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (FORMAT JSON) " + captured["sql"], captured["params"])
+        plan = cursor.fetchone()[0][0]
+    nodes = list(plan_nodes(plan["Plan"]))
+    on_reports = [n for n in nodes if n.get("Relation Name") == "reports_report"]
+    assert on_reports
+    assert not [n for n in on_reports if n["Node Type"] == "Seq Scan"]
+    indexes = [n.get("Index Name", "") for n in nodes if "Index" in n["Node Type"]]
+    assert any("location" in name for name in indexes), indexes
+    assert plan["Plan"]["Total Cost"] < 100_000  # PostgreSQL's jit_above_cost
+
+
+def plan_nodes(node: dict[str, Any]) -> Any:
+    yield node
+    for child in node.get("Plans", []):
+        yield from plan_nodes(child)
