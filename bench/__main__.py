@@ -62,7 +62,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--export-size", type=parse_size, default=1_000_000, help="export test size (1m)"
     )
-    p.add_argument("--export-repeat", type=int, default=3, help="rounds of each export (3)")
+    p.add_argument("--export-repeat", type=int, default=2, help="rounds of each export (2)")
     p.add_argument(
         "--quick", action="store_true", help="no load tests, no export (for development)"
     )

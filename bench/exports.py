@@ -20,6 +20,7 @@ from pathlib import Path
 
 import psycopg
 
+from bench.floors import session_settings
 from bench.harness import Stats
 from bench.server import peak_rss_kib
 
@@ -79,9 +80,12 @@ def run_command(root: Path, env: dict[str, str], fmt: str) -> tuple[float, float
 def run_floor(conninfo: str, fmt: str) -> tuple[float, int]:
     start = time.perf_counter()
     size = 0
-    with psycopg.connect(conninfo) as conn, conn.cursor().copy(FLOOR_SQL[fmt]) as copy:
-        for block in copy:
-            size += len(block)
+    with psycopg.connect(conninfo) as conn:
+        for name, value in session_settings().items():
+            conn.execute(f"SET {name} = {int(value)}")
+        with conn.cursor().copy(FLOOR_SQL[fmt]) as copy:
+            for block in copy:
+                size += len(block)
     return (time.perf_counter() - start) * 1000, size
 
 

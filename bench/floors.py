@@ -142,6 +142,15 @@ RETURNING report_id
 """
 
 
+def session_settings() -> dict[str, int]:
+    """The session settings Mapa's own connections start with (the same for the floors, so
+    that the floor's plan is never worse for want of them)."""
+    from django.conf import settings
+
+    value = getattr(settings, "DATABASE_MAX_PARALLEL_WORKERS_PER_GATHER", None)
+    return {} if value is None else {"max_parallel_workers_per_gather": int(value)}
+
+
 @dataclass
 class Floors:
     """One autocommit psycopg connection to the benchmark database, and the floor queries."""
@@ -150,7 +159,10 @@ class Floors:
 
     @classmethod
     def connect(cls, conninfo: str) -> Floors:
-        return cls(psycopg.connect(conninfo, autocommit=True))
+        conn = psycopg.connect(conninfo, autocommit=True)
+        for name, value in session_settings().items():
+            conn.execute(f"SET {name} = {int(value)}")
+        return cls(conn)
 
     def close(self) -> None:
         self.conn.close()

@@ -85,8 +85,16 @@ def _ratio_goal(
     )
 
 
+def _fixed_cost(results: list[Result]) -> str:
+    nothing = _find(results, "HTTP: a request that does nothing")
+    if nothing is None:
+        return ""
+    return f" (a request that does nothing costs {_ms(nothing.measured.median)} here)"
+
+
 def goals(data: dict[str, Any], growth: dict[str, Any] | None) -> list[Goal]:
     results: list[Result] = data["results"]
+    fixed = _fixed_cost(results)
     rows: list[Goal] = []
     rows += _map_goals(data)
     rows.append(
@@ -97,7 +105,7 @@ def goals(data: dict[str, Any], growth: dict[str, Any] | None) -> list[Goal]:
             "1.9–2.1",
             1.15,
             "HTTP, gunicorn, Django's middleware and the page's planning cost a fixed few ms "
-            "on top of the query",
+            f"on top of the query{fixed}",
         )
     )
     rows.append(
@@ -134,7 +142,7 @@ def goals(data: dict[str, Any], growth: dict[str, Any] | None) -> list[Goal]:
         parts.append(growth_text)
         why = []
         if nearby.ratio > 1.3:
-            why.append("over HTTP a request costs a few ms more than the query alone")
+            why.append(f"over HTTP a request costs a few ms more than the query alone{fixed}")
         if growth_ok is False:
             why.append("the time grows more than 1.5× from 200k to 2M")
         if growth_ok is None:
@@ -157,7 +165,7 @@ def goals(data: dict[str, Any], growth: dict[str, Any] | None) -> list[Goal]:
             "6.5–7.8",
             3,
             "validation, routing's own statement, the counter, the audit trigger and the "
-            "201's body over HTTP cost more than one statement",
+            f"201's body over HTTP cost more than one statement{fixed}",
         )
     )
     creates: LoadResult | None = data.get("load_creates")
@@ -456,6 +464,11 @@ def benchmarks_markdown(data: dict[str, Any], growth: dict[str, Any] | None) -> 
                 if index["created_by_bench"]
                 else "(the project's own)"
             )
+        )
+    if meta.get("session_settings"):
+        lines.append(
+            f"- Mapa's sessions and the floors' both run with {meta['session_settings']} "
+            "(Mapa's DATABASE_MAX_PARALLEL_WORKERS_PER_GATHER)"
         )
     lines += [
         "",

@@ -14,7 +14,7 @@ from bench import machine
 from bench.browser import first_clusters
 from bench.database import Connection, load_reports, prepare_schema, recreate
 from bench.exports import measure_export
-from bench.floors import Floors
+from bench.floors import Floors, session_settings
 from bench.harness import Result, measure, ratio_chart, write_json
 from bench.loadtest import run_load
 from bench.mapviews import (
@@ -25,7 +25,14 @@ from bench.mapviews import (
     tile_path,
 )
 from bench.report import growth_markdown, growth_svg, load_results, write_benchmarks_md
-from bench.scenarios import Context, create_pairs, drf_gis_pair, list_pairs, nearby_pair
+from bench.scenarios import (
+    Context,
+    create_pairs,
+    drf_gis_pair,
+    list_pairs,
+    nearby_pair,
+    nothing_pair,
+)
 from bench.server import collectstatic, production_environment, start_gunicorn
 
 
@@ -57,7 +64,7 @@ def category_ids(floors: Floors) -> tuple[int, int, int]:
 def scenario_results(
     ctx: Context, options: argparse.Namespace, *, drf_gis: bool = True
 ) -> list[Result]:
-    pairs = [*list_pairs(ctx), nearby_pair(ctx)]
+    pairs = [nothing_pair(ctx), *list_pairs(ctx), nearby_pair(ctx)]
     if drf_gis:  # slow (seconds a request): not in the growth curve
         pairs.append(drf_gis_pair(ctx))
     pairs += create_pairs(ctx, category_ids(ctx.floors))
@@ -105,6 +112,7 @@ def run(options: argparse.Namespace, db: Connection, root: Path, boston: Path) -
     try:
         index, created = floors.ensure_partial_open_index()
         meta["nearby_floor_index"] = {"name": index, "created_by_bench": created}
+        meta["session_settings"] = session_settings()
         ctx = Context(server, floors)
         results = scenario_results(ctx, options)
         data["results"] = results

@@ -65,6 +65,15 @@ def pages(server: Gunicorn, total: int, page: int = 1000) -> int:
     return seen
 
 
+NOTHING = "HTTP: a request that does nothing (404 under /api/)"
+
+
+def nothing_pair(ctx: Context) -> Pair:
+    """The fixed cost of one request: TCP, gunicorn, Django's middleware, a JSON 404."""
+    s = ctx.server
+    return Pair(NOTHING, lambda: s.get("/api/bench-nothing/", expect=404))
+
+
 def list_pairs(ctx: Context) -> list[Pair]:
     s, f = ctx.server, ctx.floors
     open_reports = int(
