@@ -159,7 +159,9 @@ class Floors:
 
     @classmethod
     def connect(cls, conninfo: str) -> Floors:
-        conn = psycopg.connect(conninfo, autocommit=True)
+        # No server-side prepared statements: each run is planned for its own values, as
+        # psql plans a literal query (a generic plan can be far worse).
+        conn = psycopg.connect(conninfo, autocommit=True, prepare_threshold=None)
         for name, value in session_settings().items():
             conn.execute(f"SET {name} = {int(value)}")
         return cls(conn)
