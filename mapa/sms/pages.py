@@ -7,6 +7,7 @@ and channel filled in, posting to ``POST /api/staff/sms/cases/<reference>/comple
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -32,7 +33,7 @@ from mapa.staff.pages import intake_context, staff_only
 def queue_page(request: HttpRequest) -> HttpResponse:
     """The open SMS cases, oldest first, and the last ones completed."""
     if not handles_sms_cases(request.user):
-        triage_case_for(request.user, "")  # raises the 403
+        raise PermissionDenied(_("Only GCK's consultants handle SMS cases."))
     cases = list(open_cases())
     return render(
         request,
