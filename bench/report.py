@@ -536,7 +536,9 @@ def write_benchmarks_md(path: Path, data: dict[str, Any]) -> Path:
 
 # ------------------------------------------------------------------ growth curve
 
-COLOURS = ["#1f5f8b", "#c0392b", "#27864a", "#8e44ad", "#d68910", "#555555"]
+COLOURS = [
+    "#1f5f8b", "#c0392b", "#27864a", "#8e44ad", "#d68910", "#555555", "#17a2b8", "#a0522d",
+]  # fmt: skip
 
 
 def _median(result: Any, side: str) -> float | None:
@@ -569,7 +571,7 @@ def growth_svg(points: list[dict[str, Any]]) -> str:
         for k, v in growth_series(points).items()
         if "routed" not in k and "from the cache" not in k
     }
-    width, height, left, right, top, bottom = 900, 520, 70, 330, 50, 50
+    width, height, left, right, top, bottom = 1060, 520, 70, 440, 50, 50
     sizes = sorted({s for values in series.values() for s, _ in values})
     times = [t for values in series.values() for _, t in values if t > 0]
     if not sizes or not times:
@@ -606,8 +608,9 @@ def growth_svg(points: list[dict[str, Any]]) -> str:
         parts.append(
             f'<text x="{xx:.1f}" y="{top + plot_h + 18}" text-anchor="middle">{_size(size)}</text>'
         )
+    scenarios = sorted({label.rsplit(" (", 1)[0] for label in series})
     for i, (label, values) in enumerate(sorted(series.items())):
-        colour = COLOURS[(i // 2) % len(COLOURS)]
+        colour = COLOURS[scenarios.index(label.rsplit(" (", 1)[0]) % len(COLOURS)]
         dash = ' stroke-dasharray="5 4"' if label.endswith("(floor)") else ""
         path = " ".join(f"{x(s):.1f},{y(t):.1f}" for s, t in sorted(values))
         parts.append(
