@@ -125,8 +125,8 @@ GIVEN_REFERENCE_SQL = "SELECT %s::text AS reference, %s::int AS year"
 
 
 # A report, its reference and the first event of its history, in one statement: the
-# counter's next number, the report (``REPORT``, Django's own INSERT of the model, whose
-# reference is the counter's) and the event (``EVENT``, whose report is the new row).
+# counter's next number, the report (``{report}``: Django's own INSERT of the model, its
+# reference the counter's) and the event (``{event}``: its report the new row).
 FILE_REPORT_SQL = f"""
 WITH counter AS ({NEXT_REFERENCE_SQL}),
 new_report AS ({{report}}),
