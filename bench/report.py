@@ -400,6 +400,11 @@ def _tile_goal(results: list[Result], data: dict[str, Any]) -> Goal:
             f"(min {_ms(r.measured.min)}), {size.get('bytes', 0) / 1000:.1f} kB "
             f"({size.get('gzip', 0) / 1000:.1f} kB gzip)"
         )
+        if r.floor is not None and r.measured.median < 0.2 * r.floor.median:
+            parts[-1] += (
+                f" — far below its floor ({_ms(r.floor.median)}): the write before each "
+                "request may not make the server compute this tile again; to be checked"
+            )
         if r.measured.median > limit:
             ok = False
             why.append(
