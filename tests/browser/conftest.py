@@ -22,8 +22,10 @@ from django.db import DEFAULT_DB_ALIAS, connections
 from django.test import override_settings
 from django.test.testcases import LiveServerThread
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from mapa.catalogue.models import Category
+from mapa.notifications.models import Notification
 from mapa.reports.models import Report, ReportPhoto
 from mapa.reports.services import report_create
 from tests.conftest import point
@@ -211,7 +213,9 @@ def _orm_beside_playwright(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
 @pytest.fixture
 def cleanup(live_url: str) -> Iterator[None]:
-    """Delete the reports and photos made during the test; the reference data stays."""
+    """Delete the reports and photos made during the test, and the background tasks and
+    report-less messages their filing queued (later tests run the task queue); the
+    reference data stays."""
     last_id = Report.objects.order_by("-id").values_list("id", flat=True).first() or 0
     started = timezone.now()
     yield
@@ -222,7 +226,9 @@ def cleanup(live_url: str) -> Iterator[None]:
         photo.image.delete(save=False)
         photo.thumbnail.delete(save=False)
     photos.delete()
-    Report.objects.filter(id__gt=last_id).delete()  # events go with them
+    Report.objects.filter(id__gt=last_id).delete()  # events and messages go with them
+    Notification.objects.filter(report__isnull=True, created_at__gte=started).delete()
+    DBTaskResult.objects.filter(enqueued_at__gte=started).delete()
 
 
 @pytest.fixture
