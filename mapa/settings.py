@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "mapa.core",
+    "mapa.idempotency",
     "mapa.districts",
     "mapa.catalogue",
     "mapa.reports",
@@ -199,6 +200,10 @@ MAPA_PHOTOS_PER_REPORT = 3
 # A phone's photo is 12-24 megapixels; larger is refused from the header, before decoding.
 MAPA_PHOTO_MAX_PIXELS = env.integer("MAPA_PHOTO_MAX_PIXELS", 24_000_000, minimum=1_000_000)
 MAPA_PHOTO_DECODES_AT_ONCE = env.integer("MAPA_PHOTO_DECODES_AT_ONCE", 2, minimum=1)
+
+# Idempotency-Key (mapa/idempotency): a key's stored answer is replayed for this many hours,
+# then forgotten (the worker's periodic job deletes it; manage.py expire_idempotency_keys too).
+MAPA_IDEMPOTENCY_KEY_HOURS = env.integer("MAPA_IDEMPOTENCY_KEY_HOURS", 24, minimum=1)
 
 # Unit exports' incremental sync (mapa/exports/sync.py): a response covers the changes made
 # at least this many seconds before it, and before any transaction still open began, so that

@@ -16,3 +16,8 @@ class NotificationsConfig(AppConfig):
         report_created.connect(receivers.report_created, dispatch_uid="notify-report-created")
         report_rerouted.connect(receivers.report_rerouted, dispatch_uid="notify-report-rerouted")
         report_updated.connect(receivers.report_updated, dispatch_uid="notify-report-updated")
+        # Core apps below this one, whose upkeep the worker runs.
+        from mapa.idempotency.services import keys_expire
+        from mapa.notifications.registry import register_periodic
+
+        register_periodic("expired idempotency keys", keys_expire)

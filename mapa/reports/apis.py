@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 from urllib.parse import urlencode
 
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import status
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import APIException, NotFound, ValidationError
+from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -17,6 +20,8 @@ from rest_framework.views import APIView
 from mapa.core import openapi as doc
 from mapa.core.api import GEOJSON, LimitedMultiPartParser, ServiceBusy, geojson_response
 from mapa.core.serializers import validated
+from mapa.idempotency import http as idempotency
+from mapa.idempotency.services import KeyPending, KeyReused, Outcome, request_hash, respond_once
 from mapa.reports import openapi as shapes
 from mapa.reports.filters import ReportFilter
 from mapa.reports.models import Report
@@ -42,9 +47,41 @@ REPORT_CREATE_ERRORS = {
             "phone": ["Enter a Polish mobile number, e.g. 501 234 567, to get updates by SMS."],
         }
     ),
+    409: doc.detail_error(
+        409,
+        "This Idempotency-Key was already used for a different request; "
+        "send a new key with a new request.",
+        description=(
+            "The `Idempotency-Key` was used before with another body (or on another "
+            "endpoint). Nothing was saved."
+        ),
+    ),
     413: doc.PAYLOAD_TOO_LARGE,
     415: doc.UNSUPPORTED_MEDIA_TYPE,
 }
+
+IDEMPOTENCY_KEY = OpenApiParameter(
+    idempotency.HEADER,
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    description=(
+        "A unique key per report (a UUID; 1-255 visible ASCII characters, plain or as a "
+        'quoted string, `"…"`). A retry with the same key and the same body files '
+        "nothing and gets the first answer again, with `Idempotent-Replayed: true`; a "
+        "retry sent while the first request is still running waits for it. The same key "
+        "with another body is a 409; a malformed key a 400 naming `Idempotency-Key`. Keys "
+        "belong to the client (a token's user; anonymous clients share one space, but "
+        "an answer is replayed only for the same body) and are forgotten after 24 hours "
+        "(`MAPA_IDEMPOTENCY_KEY_HOURS`)."
+    ),
+)
+
+
+class IdempotencyConflict(APIException):
+    """A 409: the Idempotency-Key holds another request's answer, or one not yet readable."""
+
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "idempotency_conflict"
 
 
 @extend_schema_view(
@@ -84,10 +121,12 @@ REPORT_CREATE_ERRORS = {
             "data is stored for the staff only. With `sms_updates` the resident gets the "
             "confirmation, public updates and the resolution by SMS at `phone`, a Polish "
             "mobile number (stored as +48XXXXXXXXX). A refusal is a 400 naming the field; "
-            "nothing is saved then."
+            "nothing is saved then. Send an `Idempotency-Key` to retry safely: a retry "
+            "never files a second report."
         ),
         tags=["reports"],
         auth=doc.PUBLIC,
+        parameters=[IDEMPOTENCY_KEY],
         request=ReportCreateInput,
         responses={(201, doc.GEOJSON): shapes.ReportDetailFeature, **REPORT_CREATE_ERRORS},
         examples=[
@@ -124,7 +163,30 @@ class ReportListCreateApi(APIView):
         return geojson_response(body, headers=headers)
 
     def post(self, request: Request) -> HttpResponse:
-        data = validated(ReportCreateInput, request.data)
+        try:
+            key = idempotency.key_from(request)
+        except idempotency.InvalidKey as exc:
+            raise ValidationError({idempotency.HEADER: [str(exc)]}) from None
+        if key is None:
+            return Response(self.file(request.data), status=201, content_type=GEOJSON)
+        scope = idempotency.scope_of(request.user)
+
+        def perform() -> Outcome:
+            feature = JSONRenderer().render(self.file(request.data))
+            return Outcome(status.HTTP_201_CREATED, GEOJSON, feature.decode())
+
+        fingerprint = request_hash(scope=scope, method="POST", path=request.path, data=request.data)
+        try:
+            outcome = respond_once(scope=scope, key=key, fingerprint=fingerprint, perform=perform)
+        except KeyReused:
+            raise IdempotencyConflict(idempotency.reused_message()) from None
+        except KeyPending:
+            raise IdempotencyConflict(idempotency.pending_message()) from None
+        return idempotency.replayable(outcome)
+
+    def file(self, body: Any) -> dict[str, Any]:
+        """File the report ``body`` asks for; its public Feature (a refusal is a 400)."""
+        data = validated(ReportCreateInput, body)
         try:
             report = report_create(
                 category=data["category"],
@@ -143,8 +205,7 @@ class ReportListCreateApi(APIView):
         except REPORT_REFUSALS as exc:
             raise ValidationError(refusal_errors(exc)) from None
         # Answered from what the service holds: nothing is read back.
-        detail = new_report_detail(report)
-        return Response(detail.as_feature(), status=status.HTTP_201_CREATED, content_type=GEOJSON)
+        return new_report_detail(report).as_feature()
 
 
 @extend_schema_view(
