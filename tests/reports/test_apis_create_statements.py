@@ -144,3 +144,43 @@ def test_the_201_of_a_category_default_in_a_district_without_questions(api):
     read = api.get(f"{URL}{created['properties']['reference']}/").json()
     assert created == read
     assert created["properties"]["district"] == {"slug": "srodmiescie", "name": "Śródmieście"}
+
+
+def test_an_idempotency_key_costs_a_lookup_and_a_claim(api, no_receivers):
+    """With the header: the key is looked up first, and claimed with the answer last, in
+    the report's transaction (mapa/idempotency/services.py). Without it, nothing more."""
+    api.post(URL, json.dumps(body()), content_type="application/json")  # warm caches
+    with CaptureQueriesContext(connection) as captured:
+        response = api.post(
+            URL, json.dumps(body()), content_type="application/json", HTTP_IDEMPOTENCY_KEY="k-1"
+        )
+    assert response.status_code == 201, response.content
+    sent = statements(captured.captured_queries)
+    named = [
+        "key lookup"
+        if sql.startswith('SELECT "idempotency_idempotencykey"')
+        else "key claim"
+        if sql.startswith("INSERT INTO idempotency_idempotencykey")
+        else kind
+        for sql, kind in zip(sent, kinds(sent), strict=True)
+    ]
+    assert named == [
+        "key lookup",
+        "category and questions",
+        "routing",
+        "report, reference and event",
+        "key claim",
+    ], describe(sent)
+    # A retry: the lookup answers it, nothing else is sent.
+    with CaptureQueriesContext(connection) as captured:
+        again = api.post(
+            URL, json.dumps(body()), content_type="application/json", HTTP_IDEMPOTENCY_KEY="k-1"
+        )
+    assert again.content == response.content
+    sent = statements(captured.captured_queries)
+    assert [sql.split(" FROM ")[0] for sql in sent] == [
+        'SELECT "idempotency_idempotencykey"."id", "idempotency_idempotencykey"."scope", '
+        '"idempotency_idempotencykey"."key", "idempotency_idempotencykey"."request_hash", '
+        '"idempotency_idempotencykey"."status", "idempotency_idempotencykey"."content_type", '
+        '"idempotency_idempotencykey"."body", "idempotency_idempotencykey"."created_at"'
+    ], describe(sent)
