@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "mapa.notifications",
     "mapa.alerts",
     "mapa.sms",
+    "mapa.privacy",
     "mapa.demo",
 ]
 
@@ -369,6 +370,13 @@ MAPA_SMS_INBOUND_TOLERANCE_SECONDS = env.integer(
 )
 MAPA_SMS_JOIN_MINUTES = env.integer("MAPA_SMS_JOIN_MINUTES", 30, minimum=0)
 
+# Privacy (mapa/privacy/): the reporter's contact data (name, e-mail, phone, and the same
+# in the outbox, SMS cases and follows of the report) is erased MAPA_RETENTION_DAYS after
+# the case closes (``manage.py anonymise_closed``, queued daily by the worker). The signed
+# removal link in residents' e-mails works for MAPA_REMOVAL_LINK_DAYS.
+MAPA_RETENTION_DAYS = env.integer("MAPA_RETENTION_DAYS", 365, minimum=1)
+MAPA_REMOVAL_LINK_DAYS = env.integer("MAPA_REMOVAL_LINK_DAYS", 730, minimum=1)
+
 # Staff log-in (mapa/staff/). Failed log-ins are counted per client address
 # (mapa/staff/throttle.py): behind reverse proxies that append to X-Forwarded-For,
 # say how many, or every client would share the proxy's address.
@@ -436,6 +444,9 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["console"], "level": env.string("LOG_LEVEL", default="INFO")},
+    # SQL debug lines carry the queries' parameters (a reporter's name, e-mail, phone):
+    # never emitted, whatever LOG_LEVEL says (tests/privacy/test_logs.py).
+    "loggers": {"django.db.backends": {"level": "INFO"}},
 }
 
 # GDAL 3.9+ can block network and file access while parsing spatial references;

@@ -25,6 +25,7 @@ urlpatterns = [
     path("", include("mapa.notifications.urls")),
     path("", include("mapa.alerts.urls")),
     path("", include("mapa.sms.urls")),
+    path("", include("mapa.privacy.urls")),
     path("", include("mapa.web.urls")),
     # Uploaded photos. Django serves them itself so that a single container is
     # enough; a large deployment can hand /media/ to its web server instead.

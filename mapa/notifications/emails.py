@@ -14,6 +14,7 @@ from django.utils.translation import gettext
 from mapa.core.i18n import localized
 from mapa.notifications.models import Event, Notification
 from mapa.notifications.registry import EmailContent, email_builder, register_event
+from mapa.notifications.removal import removal_path
 from mapa.notifications.unsubscribe import unsubscribe_path
 from mapa.reports.models import Report, ReportStatus
 from mapa.reports.selectors import routing_explanation
@@ -41,6 +42,12 @@ def reporter_unsubscribe_url(report: Report) -> str:
     return site_url(unsubscribe_path("report", report.pk))
 
 
+def reporter_removal_url(report: Report) -> str:
+    """The reporter's signed link to remove their contact data (mapa/privacy/views.py);
+    empty once the report has no address."""
+    return site_url(removal_path(report)) if report.reporter_email else ""
+
+
 def _report_received(notification: Notification) -> EmailContent:
     report = about_report(notification)
     subject = gettext("Your report %(reference)s has been received") % {
@@ -53,6 +60,7 @@ def _report_received(notification: Notification) -> EmailContent:
         "unit": report.unit.name if report.unit else "",
         "why": routing_explanation(report),
         "tracking_url": site_url(reverse("web:report", args=[report.reference])),
+        "removal_url": reporter_removal_url(report),
     }
     return EmailContent(
         subject, "notifications/report_received", context, reporter_unsubscribe_url(report)
@@ -115,6 +123,7 @@ def resident_update_context(notification: Notification) -> tuple[str, dict[str, 
 
 def _resident_update(notification: Notification) -> EmailContent:
     subject, context = resident_update_context(notification)
+    context["removal_url"] = reporter_removal_url(about_report(notification))
     return EmailContent(
         subject,
         "notifications/resident_update",
