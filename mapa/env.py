@@ -8,6 +8,7 @@ to a default. A default is used only when the variable is absent.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -85,11 +86,53 @@ class Env:
             raise ImproperlyConfigured(f"{name} has an invalid port") from None
         return value.rstrip("/")
 
+    def rates(
+        self, name: str, defaults: Mapping[str, str | None]
+    ) -> dict[str, tuple[int, int] | None]:
+        """Request rates per scope: ``scope=N/period`` pairs, comma-separated.
+
+        ``period`` is ``second``, ``minute``, ``hour`` or ``day`` (or ``s``, ``min``,
+        ``h``, ``d``), optionally with a count (``10/15min``); ``off`` lifts the scope's
+        limit. Scopes the variable does not name keep ``defaults``; a scope not in
+        ``defaults`` is refused. Answers ``(requests, seconds)`` or None (no limit).
+        """
+        given: dict[str, str | None] = dict(defaults)
+        for item in (self.source.get(name) or "").split(","):
+            if not item.strip():
+                continue
+            scope, sep, rate = (part.strip() for part in item.partition("="))
+            if not sep or scope not in defaults:
+                raise ImproperlyConfigured(
+                    f"{name}: {item.strip()!r} must be scope=rate, the scope one of "
+                    f"{', '.join(defaults)}"
+                )
+            given[scope] = rate
+        return {scope: _rate(name, scope, rate) for scope, rate in given.items()}
+
     def choice(self, name: str, choices: tuple[str, ...], default: str) -> str:
         value = self.source.get(name, default)
         if value not in choices:
             raise ImproperlyConfigured(f"{name} must be one of {', '.join(choices)}; got {value!r}")
         return value
+
+
+_PERIODS = {
+    "s": 1, "sec": 1, "second": 1, "seconds": 1,
+    "m": 60, "min": 60, "minute": 60, "minutes": 60,
+    "h": 3600, "hour": 3600, "hours": 3600,
+    "d": 86400, "day": 86400, "days": 86400,
+}  # fmt: skip
+
+
+def _rate(name: str, scope: str, rate: str | None) -> tuple[int, int] | None:
+    if rate is None or rate.lower() == "off":
+        return None
+    match = re.fullmatch(r"(\d+)\s*/\s*(\d*)\s*([a-z]+)", rate.lower())
+    if not match or match[3] not in _PERIODS or int(match[1]) < 1 or int(match[2] or 1) < 1:
+        raise ImproperlyConfigured(
+            f"{name}: the rate of {scope} must be like 30/hour, 5/10min or off, got {rate!r}"
+        )
+    return int(match[1]), int(match[2] or 1) * _PERIODS[match[3]]
 
 
 _DB_SCHEMES = {"postgis", "postgres", "postgresql", "pgsql"}

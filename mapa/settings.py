@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "mapa.core",
+    "mapa.limits",
     "mapa.idempotency",
     "mapa.districts",
     "mapa.catalogue",
@@ -223,6 +224,8 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    # A view's `throttle_scope` limits its writes per client (MAPA_THROTTLE_RATES, below).
+    "DEFAULT_THROTTLE_CLASSES": ["mapa.limits.throttling.ClientRateThrottle"],
     "EXCEPTION_HANDLER": "mapa.core.api.exception_handler",
     "UNAUTHENTICATED_USER": None,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -384,6 +387,25 @@ LOGIN_URL = "/staff/login/"
 LOGIN_REDIRECT_URL = "/staff/"
 MAPA_TRUSTED_PROXIES = env.integer("MAPA_TRUSTED_PROXIES", 0)
 
+# Rate limits per client (mapa/limits/throttling.py), counted by the same address as the
+# log-in throttle: MAPA_THROTTLE_RATES="reports=30/hour,open311=off" changes the scopes it
+# names (N/second|minute|hour|day, or N/15min; off lifts a limit). Accounts (consultants,
+# integrations) count under "staff", per account. The test profile lifts them all: the
+# suite files many reports from one address; the limits' own tests set their rates.
+_THROTTLE_DEFAULTS: dict[str, str | None] = {
+    "reports": "30/hour",
+    "photos": "90/hour",
+    "open311": "300/hour",
+    "subscriptions": "20/hour",
+    "sms_inbound": "600/minute",
+    "sms_sender": "30/hour",
+    "staff": "3000/hour",
+}
+MAPA_THROTTLE_RATES = env.rates(
+    "MAPA_THROTTLE_RATES",
+    dict.fromkeys(_THROTTLE_DEFAULTS) if MAPA_ENV == "test" else _THROTTLE_DEFAULTS,
+)
+
 # Map tiles. The pages must work without them (tests run with no tile server).
 MAPA_TILE_URL = env.string(
     "MAPA_TILE_URL", default="https://tile.openstreetmap.org/{z}/{x}/{y}.png"
@@ -397,8 +419,13 @@ MAPA_TILE_ATTRIBUTION = env.string(
 # The map's answers (mapa/reports/map_cache.py) are kept under the database's change
 # counters, so a store never serves a stale one: Redis, shared by every web process, when
 # REDIS_URL is set (redis://host:6379/0, rediss:// for TLS); else each process's memory.
+#
+# The rate limits and the log-in throttle count in "limits", which every process must share
+# exactly: Redis with REDIS_URL, else a PostgreSQL table (mapa/limits/cache.py says why not
+# Django's DatabaseCache).
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "limits": {"BACKEND": "mapa.limits.cache.SharedDatabaseCache", "KEY_PREFIX": "mapa"},
     "map": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "mapa-map",
@@ -412,6 +439,11 @@ if REDIS_URL:
             f"REDIS_URL must be a redis://, rediss:// or unix:// URL, got {REDIS_URL[:20]!r}"
         )
     CACHES["map"] = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "mapa",
+    }
+    CACHES["limits"] = {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": "mapa",

@@ -96,6 +96,8 @@ class FollowAccepted(serializers.Serializer):  # type: ignore[type-arg]
 class FollowApi(APIView):
     """POST {"reference", "email"}: a follow, unconfirmed; its confirmation e-mail queued."""
 
+    throttle_scope = "subscriptions"  # per client (mapa/limits/throttling.py)
+
     def post(self, request: Request) -> Response:
         data = validated(FollowInput, request.data)
         report = Report.objects.filter(reference=data["reference"].strip().upper()).first()

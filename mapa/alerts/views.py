@@ -21,6 +21,7 @@ from mapa.alerts.services import (
     subscription_confirm,
 )
 from mapa.alerts.tokens import LinkExpired, read_confirm_token
+from mapa.limits.throttling import mark_refused, refusal_message
 from mapa.notifications.receivers import resident_language
 from mapa.reports.models import Report
 
@@ -40,6 +41,13 @@ def subscribe_page(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
         return render(request, "alerts/subscribe.html", _subscribe_context(AreaAlertForm()))
     form = AreaAlertForm(request.POST)
+    limited = refusal_message(request, "subscriptions")  # as the API's, counted alike
+    if limited:
+        form.is_valid()
+        form.add_error(None, limited[1])
+        return mark_refused(
+            render(request, "alerts/subscribe.html", _subscribe_context(form)), limited[0]
+        )
     if form.is_valid():
         data = form.cleaned_data
         try:
@@ -74,6 +82,10 @@ def follow_submit(request: HttpRequest, reference: str) -> HttpResponse:
         raise Http404(_("No report with reference %(reference)s.") % {"reference": reference})
     form = FollowForm(request.POST)
     errors: list[str] = []
+    limited = refusal_message(request, "subscriptions")
+    if limited:
+        context = {"reference": report.reference, "errors": [limited[1]], "form": form}
+        return mark_refused(render(request, "alerts/follow_refused.html", context), limited[0])
     if form.is_valid():
         try:
             follow_request(

@@ -112,7 +112,10 @@ class Open311Api(APIView):
         if isinstance(exc, exceptions.ValidationError):
             return error_response(self.fmt, 400, flatten(exc.detail))
         if isinstance(exc, exceptions.APIException):
-            return error_response(self.fmt, exc.status_code, flatten(exc.detail))
+            response = error_response(self.fmt, exc.status_code, flatten(exc.detail))
+            if getattr(exc, "wait", None):  # a 429 (or 503) says when to come back
+                response["Retry-After"] = f"{exc.wait:d}"  # type: ignore[attr-defined]
+            return response
         raise exc
 
     def params(self, request: Request) -> MultiValueDict[str, Any]:
@@ -194,6 +197,8 @@ class ServiceDefinitionApi(Open311Api):
 
 
 class RequestListApi(Open311Api):
+    throttle_scope = "open311"  # POST only, per client address (mapa/limits/throttling.py)
+
     @extend_schema(**docs.REQUESTS_GET)
     def get(self, request: Request, fmt: str) -> HttpResponse:
         query = request_query(self.params(request))

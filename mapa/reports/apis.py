@@ -140,6 +140,8 @@ class ReportListCreateApi(APIView):
     """GET: reports as a GeoJSON FeatureCollection, newest first, paged.
     POST: file a report; it is routed and stored, or refused with a 400."""
 
+    throttle_scope = "reports"  # per client (mapa/limits/throttling.py)
+
     def get(self, request: Request) -> HttpResponse:
         page_input = validated(PageInput, request.query_params)
         filters = ReportFilter(request.query_params, queryset=Report.objects.all())
@@ -269,6 +271,7 @@ class PhotoUploadApi(APIView):
     """
 
     parser_classes = [LimitedMultiPartParser]
+    throttle_scope = "photos"
 
     def post(self, request: Request) -> Response:
         upload = validated(PhotoInput, request.data)["photo"]

@@ -16,6 +16,7 @@ from mapa.core import openapi as doc
 from mapa.core.api import LimitedJSONParser
 from mapa.core.phones import sms_offered
 from mapa.core.serializers import validated
+from mapa.limits.throttling import TooManyRequests, seconds_refused_for
 from mapa.reports.openapi import REFERENCE
 from mapa.reports.refusals import REPORT_REFUSALS, refusal_errors
 from mapa.sms import openapi as shapes
@@ -66,6 +67,7 @@ from mapa.staff.selectors import case_detail
 )
 class InboundSmsApi(APIView):
     authentication_classes: list[type] = []
+    throttle_scope = "sms_inbound"  # per calling address (mapa/limits/throttling.py)
     parser_classes = [LimitedJSONParser, FormParser]
 
     def post(self, request: Request) -> Response:
@@ -82,6 +84,10 @@ class InboundSmsApi(APIView):
                 status=status.HTTP_403_FORBIDDEN,
             )
         data = validated(InboundInput, request.data)
+        # Per sender too: one phone's flood must not fill GCK's queue (the gateway retries).
+        wait = seconds_refused_for("sms_sender", f"phone:{data['from']}")
+        if wait:
+            raise TooManyRequests(wait)
         received = text_received(
             gateway_id=data["message_id"],
             sender=data["from"],

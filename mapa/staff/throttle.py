@@ -1,7 +1,8 @@
 """Log-in throttling: after too many failures, refuse further attempts for a while.
 
-Failures are counted in Django's cache (``django.core.cache.cache``, so they
-follow ``CACHES``) under two keys:
+Failures are counted in ``CACHES["limits"]``, the store every web process
+shares (Redis with ``REDIS_URL``, else a PostgreSQL table: ``mapa.limits.cache``),
+under two keys:
 
 * the client address and the username: 5 failures within 15 minutes lock
   that username, from that address, for 15 minutes;
@@ -14,21 +15,22 @@ valid account does not buy an attacker fresh guesses at the others. Refused
 attempts get an answer at once: a delay would only tie up a worker.
 
 A window starts at its first failure (fixed, not sliding). Addresses are
-counted as given by ``client_address``; an IPv6 client is counted by its /64,
-which one household or one server usually holds whole.
+counted as given by ``client_address`` (``mapa.limits.clients``, which the
+rate limits use too); an IPv6 client is counted by its /64, which one household
+or one server usually holds whole.
 """
 
 from __future__ import annotations
 
 import hashlib
-import ipaddress
 import math
 import time
 from dataclasses import dataclass
 
-from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.http import HttpRequest
+
+from mapa.limits.clients import client_address
 
 FAILURES_PER_USERNAME = 5  # from one client address
 FAILURES_PER_ADDRESS = 20  # from one client address, any usernames
@@ -36,6 +38,8 @@ WINDOW_SECONDS = 15 * 60
 LOCKOUT_SECONDS = 15 * 60
 
 KEY_PREFIX = "mapa:login:"
+
+__all__ = ["client_address", "failure_record", "login_attempt", "seconds_locked", "success_record"]
 
 
 @dataclass(frozen=True)
@@ -65,7 +69,9 @@ def seconds_locked(attempt: LoginAttempt) -> int:
     now = time.time()
     waits = [
         until - now
-        for until in cache.get_many([_lock_key(key) for key, _ in attempt.counters]).values()
+        for until in caches["limits"]
+        .get_many([_lock_key(key) for key, _ in attempt.counters])
+        .values()
         if isinstance(until, int | float)
     ]
     return math.ceil(max(waits, default=0))
@@ -73,6 +79,7 @@ def seconds_locked(attempt: LoginAttempt) -> int:
 
 def failure_record(attempt: LoginAttempt) -> None:
     """Count a failed log-in; a counter that reaches its limit locks its key."""
+    cache = caches["limits"]
     for key, limit in attempt.counters:
         count_key = _count_key(key)
         cache.add(count_key, 0, WINDOW_SECONDS)  # a window starts at its first failure
@@ -89,44 +96,12 @@ def failure_record(attempt: LoginAttempt) -> None:
 def success_record(attempt: LoginAttempt) -> None:
     """A successful log-in clears its username's failures (the address's stay)."""
     username_key, _ = attempt.counters[0]
-    cache.delete(_count_key(username_key))
+    caches["limits"].delete(_count_key(username_key))
 
 
 def normalized_username(username: str) -> str:
     """Usernames differing only in case or Unicode form share one counter."""
     return username.strip().casefold()
-
-
-def client_address(request: HttpRequest | None) -> str:
-    """The client's IP address, as the counters see it.
-
-    Behind ``MAPA_TRUSTED_PROXIES`` reverse proxies, each appending to
-    ``X-Forwarded-For``, the client is the entry the outermost trusted proxy
-    added; without proxies (the default) it is ``REMOTE_ADDR``. An entry the
-    client wrote itself is never believed.
-    """
-    if request is None:
-        return "unknown"
-    address = request.META.get("REMOTE_ADDR", "")
-    proxies: int = settings.MAPA_TRUSTED_PROXIES
-    if proxies:
-        forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
-        forwarded = [a for a in forwarded if a]
-        if len(forwarded) >= proxies:
-            address = forwarded[-proxies]
-    return _counted_address(address)
-
-
-def _counted_address(address: str) -> str:
-    try:
-        ip = ipaddress.ip_address(address)
-    except ValueError:
-        return "unknown"
-    if isinstance(ip, ipaddress.IPv6Address):
-        if ip.ipv4_mapped is not None:
-            return str(ip.ipv4_mapped)
-        return str(ipaddress.IPv6Network((ip, 64), strict=False))
-    return str(ip)
 
 
 def _digest(text: str) -> str:

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from mapa.catalogue.selectors import active_categories
 from mapa.districts.selectors import district_choices, served_extent
+from mapa.limits.throttling import mark_refused, refusal_message
 from mapa.reports.models import Channel, Report
 from mapa.reports.photos import PhotoBusy, PhotoError
 from mapa.reports.refusals import REPORT_REFUSALS, refusal_errors
@@ -61,6 +62,11 @@ def map_page(request: HttpRequest) -> HttpResponse:
 def report_form_submit(request: HttpRequest) -> HttpResponse:
     """The form's no-JavaScript path: file the report, then show its page."""
     form = _form(request.POST, request.FILES)
+    limited = refusal_message(request, "reports")  # the API's limit, counted alike
+    if limited:
+        form.is_valid()
+        form.add_error(None, limited[1])
+        return mark_refused(render(request, "web/map.html", _map_context(form)), limited[0])
     if form.is_valid():
         report = _file(form)
         if report is not None:
