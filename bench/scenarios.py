@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bench.floors import Floors
-from bench.harness import Pair
+from bench.harness import SLOW_REPEAT, SLOW_WARMUP, Pair
 from bench.server import Gunicorn, RequestFailed
 
 CITY = (18.42, 54.27, 18.96, 54.45)  # Gdańsk's bounding box
@@ -95,6 +95,8 @@ def list_pairs(ctx: Context) -> list[Pair]:
             lambda: f.list_page(CITY, many),
             measured_label="Mapa over HTTP, following next",
             floor_label="one json_agg query (psycopg)",
+            max_repeat=SLOW_REPEAT,
+            max_warmup=SLOW_WARMUP,
         ),
     ]
 
@@ -109,6 +111,8 @@ def drf_gis_pair(ctx: Context) -> Pair:
         lambda: s.get(list_path(1000)),
         measured_label="drf-gis GeoFeatureModelSerializer over HTTP",
         floor_label="Mapa over HTTP",
+        max_repeat=SLOW_REPEAT,
+        max_warmup=SLOW_WARMUP,
     )
 
 

@@ -293,3 +293,13 @@ def test_the_chart_has_a_bar_per_scenario_with_a_floor():
     assert svg.count('fill="#1f5f8b"') == 2
     assert "T &lt;1&gt;" in svg
     assert "&#215;2.00" in svg
+
+
+def test_a_slow_scenario_runs_at_most_its_own_rounds_never_fewer_than_asked_below_them():
+    calls: list[str] = []
+    slow = Pair("slow", measured=lambda: calls.append("m"), max_repeat=15, max_warmup=1)
+    [capped] = measure_all([slow], repeat=20, warmup=3, stream=io.StringIO())
+    assert capped.measured.n == 15
+    assert len(calls) == 1 + 15  # one warm-up round
+    [asked] = measure_all([slow], repeat=5, warmup=0, stream=io.StringIO())
+    assert asked.measured.n == 5
