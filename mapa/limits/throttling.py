@@ -27,11 +27,16 @@ are accepted per period, exactly, however many processes serve them. A refused
 request waits until the period ends: DRF answers it with a 429, ``Retry-After``
 in whole seconds and ``{"detail": ...}``; pages answer a 429 too, with the
 form and a message. Keys hold a digest of the address, not the address.
+
+Should Redis not answer, requests are let through uncounted (and logged): a
+limit protects the service, it must not stop residents from reaching it. The
+PostgreSQL store fails with the database, which the request needs anyway.
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
 import math
 import time
 from typing import Any
@@ -40,11 +45,14 @@ from django.conf import settings
 from django.core.cache import caches
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import ngettext
+from redis.exceptions import RedisError
 from rest_framework.exceptions import Throttled
 from rest_framework.request import Request
 from rest_framework.throttling import BaseThrottle
 
 from mapa.limits.clients import client_address
+
+logger = logging.getLogger(__name__)
 
 STAFF_SCOPE = "staff"
 KEY_PREFIX = "mapa:rate:"
@@ -105,18 +113,28 @@ def seconds_refused_for(scope: str, client: str) -> int:
     window = int(now // period)
     digest = hashlib.sha256(client.encode()).hexdigest()[:32]
     key = f"{KEY_PREFIX}{scope}:{period}:{window}:{digest}"
+    try:
+        count = _counted(key, period + GRACE_SECONDS)
+    except RedisError:
+        # Limits are a guard, not the service: a resident's report is taken without them.
+        logger.warning("The limits' Redis did not answer; a %s request was not counted", scope)
+        return 0
+    if count <= limit:
+        return 0
+    return max(1, math.ceil((window + 1) * period - now))
+
+
+def _counted(key: str, timeout: int) -> int:
     store = caches["limits"]
     count = 0
     for _attempt in range(3):  # an entry can expire between add and incr only under a stopped clock
-        store.add(key, 0, period + GRACE_SECONDS)
+        store.add(key, 0, timeout)
         try:
             count = store.incr(key)
             break
         except ValueError:
             continue
-    if count <= limit:
-        return 0
-    return max(1, math.ceil((window + 1) * period - now))
+    return count
 
 
 class ClientRateThrottle(BaseThrottle):

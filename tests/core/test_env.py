@@ -204,3 +204,37 @@ def test_mail_goes_over_smtp_when_a_host_is_given_and_to_the_console_otherwise(e
     result = mail_settings(env)
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout) == expected
+
+
+RATE_DEFAULTS = {"reports": "30/hour", "open311": "300/hour", "staff": None}
+
+
+def test_rates_default_and_are_changed_per_scope():
+    env = Env({"MAPA_THROTTLE_RATES": "reports=5/min, open311=off,staff=100/15min"})
+    assert env.rates("MAPA_THROTTLE_RATES", RATE_DEFAULTS) == {
+        "reports": (5, 60),
+        "open311": None,
+        "staff": (100, 900),
+    }
+    assert Env({}).rates("MAPA_THROTTLE_RATES", RATE_DEFAULTS) == {
+        "reports": (30, 3600),
+        "open311": (300, 3600),
+        "staff": None,
+    }
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("reprots=5/min", "'reprots=5/min' must be scope=rate, the scope one of reports"),
+        ("reports", "'reports' must be scope=rate"),
+        ("reports=5", "the rate of reports must be like 30/hour"),
+        ("reports=0/hour", "the rate of reports must be like 30/hour"),
+        ("reports=5/fortnight", "the rate of reports must be like 30/hour"),
+        ("reports=5/0min", "the rate of reports must be like 30/hour"),
+    ],
+)
+def test_a_malformed_rate_stops_the_start_naming_the_variable(value, message):
+    with pytest.raises(ImproperlyConfigured, match="MAPA_THROTTLE_RATES") as refused:
+        Env({"MAPA_THROTTLE_RATES": value}).rates("MAPA_THROTTLE_RATES", RATE_DEFAULTS)
+    assert message in str(refused.value)

@@ -251,3 +251,17 @@ def test_an_account_that_is_not_logged_in_is_counted_by_address(settings):
     api = APIClient()
     assert file_report(api).status_code == 201
     assert_refused_as_json(file_report(api))
+
+
+def test_when_redis_does_not_answer_requests_go_through_uncounted(settings, caplog):
+    rates(settings, reports=(1, 3600))
+    settings.CACHES = {
+        **settings.CACHES,
+        "limits": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/9",  # nothing listens there
+        },
+    }
+    api = APIClient()
+    assert [file_report(api).status_code for _ in range(2)] == [201, 201]
+    assert "did not answer; a reports request was not counted" in caplog.text
