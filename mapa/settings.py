@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "mapa.idempotency",
     "mapa.districts",
     "mapa.catalogue",
+    "mapa.moderation",
     "mapa.reports",
     "mapa.places",
     "mapa.web",

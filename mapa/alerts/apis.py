@@ -14,8 +14,9 @@ from rest_framework.views import APIView
 from mapa.alerts.services import SubscriptionRefused, follow_request
 from mapa.core import openapi as doc
 from mapa.core.serializers import validated
+from mapa.limits.openapi import RETRY_AFTER, TOO_MANY_REQUESTS
 from mapa.notifications.receivers import resident_language
-from mapa.reports.models import Report
+from mapa.reports.models import PUBLIC_REPORTS, Report
 
 
 class FollowInput(serializers.Serializer):  # type: ignore[type-arg]
@@ -54,8 +55,10 @@ class FollowAccepted(serializers.Serializer):  # type: ignore[type-arg]
         tags=["alerts"],
         auth=doc.PUBLIC,
         request=FollowInput,
+        parameters=[RETRY_AFTER],
         responses={
             202: FollowAccepted,
+            429: TOO_MANY_REQUESTS,
             400: doc.validation_error(
                 {"email": ["This is not an e-mail address."]},
                 more=[
@@ -100,7 +103,9 @@ class FollowApi(APIView):
 
     def post(self, request: Request) -> Response:
         data = validated(FollowInput, request.data)
-        report = Report.objects.filter(reference=data["reference"].strip().upper()).first()
+        report = Report.objects.filter(
+            PUBLIC_REPORTS, reference=data["reference"].strip().upper()
+        ).first()
         if report is None:
             raise ValidationError(
                 {"reference": [_("No report with reference %(reference)s.") % data]}

@@ -23,7 +23,7 @@ from mapa.alerts.services import (
 from mapa.alerts.tokens import LinkExpired, read_confirm_token
 from mapa.limits.throttling import mark_refused, refusal_message
 from mapa.notifications.receivers import resident_language
-from mapa.reports.models import Report
+from mapa.reports.models import PUBLIC_REPORTS, Report
 
 
 def _subscribe_context(form: AreaAlertForm) -> dict[str, object]:
@@ -77,7 +77,7 @@ def sent_page(request: HttpRequest) -> HttpResponse:
 @require_POST
 def follow_submit(request: HttpRequest, reference: str) -> HttpResponse:
     """The report page's "me too" form (no JavaScript needed)."""
-    report = Report.objects.filter(reference=reference).first()
+    report = Report.objects.filter(PUBLIC_REPORTS, reference=reference).first()
     if report is None:
         raise Http404(_("No report with reference %(reference)s.") % {"reference": reference})
     form = FollowForm(request.POST)

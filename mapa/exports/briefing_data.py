@@ -30,7 +30,7 @@ from mapa.core.i18n import is_english, localized
 from mapa.core.sql import fetch_one
 from mapa.districts.models import District
 from mapa.reports.geojson import FEATURE_JOINS, FEATURE_SQL, feature_params
-from mapa.reports.models import OPEN_STATUSES, Report
+from mapa.reports.models import OPEN_STATUSES, PUBLIC_REPORTS, Report
 from mapa.staff.access import visible_reports
 from mapa.staff.filters import StaffReportFilter
 from mapa.staff.roles import AnyUser
@@ -117,6 +117,7 @@ def briefing_scope(user: AnyUser | None, params: Mapping[str, str]) -> BriefingS
     if not filters.get("status"):
         filters["status"] = ",".join(OPEN_STATUSES)
     visible = Report.objects.all() if user is None else visible_reports(user)
+    visible = visible.filter(PUBLIC_REPORTS)  # none held for review
     filtered = StaffReportFilter(filters, queryset=visible)
     if not filtered.is_valid():
         raise BriefingInputError(

@@ -19,7 +19,7 @@ from rest_framework.exceptions import ValidationError
 
 from mapa.exports.selectors import CSV, GEOJSON, ExportQuery
 from mapa.exports.sync import BEGINNING, CursorError, position_from_cursor, position_since
-from mapa.reports.models import Report
+from mapa.reports.models import PUBLIC_REPORTS, Report
 from mapa.staff.access import visible_reports
 from mapa.staff.filters import StaffReportFilter
 from mapa.staff.models import Role
@@ -77,10 +77,11 @@ def allowed_parameters(fmt: str) -> set[str]:
 
 def reach_of(user: AnyUser | None) -> tuple[QuerySet[Report], tuple[int, ...]]:
     """The cases ``user`` may export, and, for unit staff, their units; None: every case."""
+    # Reports held for review are not cases yet: no export hands them on.
     if user is None:  # a command run on the server
-        return Report.objects.all(), ()
+        return Report.objects.filter(PUBLIC_REPORTS), ()
     units = tuple(units_of(user)) if role_of(user) == Role.UNIT_STAFF else ()
-    return visible_reports(user), units
+    return visible_reports(user).filter(PUBLIC_REPORTS), units
 
 
 def export_query(

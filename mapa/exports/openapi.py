@@ -28,6 +28,7 @@ STAFF_FILTERS = {
     "channel": "Comma-separated channels: web, phone, sms, email, chat, social.",
     "updated_after": "Changed at or after this time (ISO 8601); for sync use `updated_since`.",
     "overdue": "`true`: open cases past their due date; `false`: all others.",
+    "held": "Ignored: reports held for review (from a banned contact) are never exported.",
     "q": "Words found in the reference, the description or the address.",
 }
 STAFF_FILTER_EXAMPLES = {"status": "open", "district": "srodmiescie", "unit": "gzdiz"}

@@ -54,7 +54,7 @@ from mapa.open311.selectors import (
     services,
 )
 from mapa.open311.services import request_file
-from mapa.reports.models import Report
+from mapa.reports.models import PUBLIC_REPORTS, Report
 from mapa.staff.access import Action, may, visible_reports
 from mapa.staff.roles import role_of
 
@@ -244,7 +244,9 @@ def _only(reference: str) -> MultiValueDict[str, Any]:
 
 def _readable(account: User | None) -> Any:
     """Every report without a key (their public fields are public); the account's cases with one."""
-    return Report.objects.all() if account is None else visible_reports(account)
+    if account is None:
+        return Report.objects.filter(PUBLIC_REPORTS)  # none held for review
+    return visible_reports(account)
 
 
 def _site(request: Request) -> str:

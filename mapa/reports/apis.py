@@ -22,9 +22,10 @@ from mapa.core.api import GEOJSON, LimitedMultiPartParser, ServiceBusy, geojson_
 from mapa.core.serializers import validated
 from mapa.idempotency import http as idempotency
 from mapa.idempotency.services import KeyPending, KeyReused, Outcome, request_hash, respond_once
+from mapa.moderation.selectors import client_address
 from mapa.reports import openapi as shapes
 from mapa.reports.filters import ReportFilter
-from mapa.reports.models import Report
+from mapa.reports.models import PUBLIC_REPORTS, Report
 from mapa.reports.photos import PhotoBusy, PhotoError
 from mapa.reports.refusals import REPORT_REFUSALS, refusal_errors
 from mapa.reports.selectors import (
@@ -144,7 +145,8 @@ class ReportListCreateApi(APIView):
 
     def get(self, request: Request) -> HttpResponse:
         page_input = validated(PageInput, request.query_params)
-        filters = ReportFilter(request.query_params, queryset=Report.objects.all())
+        reports = Report.objects.filter(PUBLIC_REPORTS)  # none held for review
+        filters = ReportFilter(request.query_params, queryset=reports)
         if not filters.is_valid():
             raise ValidationError(filters.errors)
         page = report_feature_page(
@@ -203,10 +205,12 @@ class ReportListCreateApi(APIView):
                 sms_updates=data["sms_updates"],
                 location_source=data["location_source"],
                 photo_ids=data["photos"],
+                client_address=client_address(self.request),
             )
         except REPORT_REFUSALS as exc:
             raise ValidationError(refusal_errors(exc)) from None
-        # Answered from what the service holds: nothing is read back.
+        # Answered from what the service holds: nothing is read back. A report held for
+        # review (from a banned contact) is answered alike; reading it is a 404 until released.
         return new_report_detail(report).as_feature()
 
 

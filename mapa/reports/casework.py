@@ -63,9 +63,15 @@ def _actor_name(actor: User | None, actor_unit: Unit | None) -> str:
     return actor.get_username() if actor is not None else _("the city's staff")
 
 
-def lock_report(report: Report, expected_version: int | None) -> Report:
-    """The report's row, locked until the transaction ends, at the version the caller saw."""
+def lock_report(report: Report, expected_version: int | None, *, held: bool = False) -> Report:
+    """The report's row, locked until the transaction ends, at the version the caller saw.
+
+    A report held for review (mapa.reports.review) is refused (``TransitionError``) unless
+    ``held``: it is released or rejected first, and nothing else is done to it.
+    """
     locked = Report.objects.select_for_update().get(pk=report.pk)
+    if locked.held and not held:
+        raise TransitionError(_("This report is held for review: release or reject it first."))
     if expected_version is not None and expected_version != locked.version:
         last = locked.events.select_related("actor", "actor_unit").order_by("-id").first()
         who = _("someone")

@@ -166,7 +166,7 @@ WITH near AS (
     CROSS JOIN LATERAL (
         SELECT r.* FROM reports_report r
         WHERE ST_DWithin({GEOGRAPHY}, here.g, %s)
-          AND r.status = ANY(%s)
+          AND r.status = ANY(%s) AND NOT r.held
         ORDER BY {GEOGRAPHY} <-> here.g
         LIMIT %s
     ) r

@@ -70,7 +70,7 @@ WITH candidate AS (
            c.hotspot_metres, c.hotspot_reports
     FROM reports_report r
     JOIN catalogue_category c ON c.id = r.category_id
-    WHERE r.status IN ({_OPEN})
+    WHERE r.status IN ({_OPEN}) AND NOT r.held
       AND r.created_at >= now() - make_interval(hours => c.hotspot_hours)
       AND r.id IN ({{visible}})
 ),
@@ -201,7 +201,7 @@ def hotspot_merge(
         ids = [into.pk, *(r.pk for r in others)]
         locked = list(Report.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
         for report in locked:
-            if report.status not in OPEN_STATUSES:
+            if report.status not in OPEN_STATUSES or report.held:
                 raise CaseworkError(
                     _("%(reference)s is %(status)s; only open cases can be merged.")
                     % {"reference": report.reference, "status": ReportStatus(report.status).label},

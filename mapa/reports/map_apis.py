@@ -33,7 +33,7 @@ from mapa.reports import map_openapi as shapes
 from mapa.reports.filters import parse_bbox
 from mapa.reports.geojson import PUBLIC, FeatureShape
 from mapa.reports.map_cache import Answer, cached_answer, key_and_tag, uncached_answer
-from mapa.reports.models import OPEN_STATUSES, Report
+from mapa.reports.models import OPEN_STATUSES, PUBLIC_REPORTS, Report
 from mapa.reports.tiles import Tile, bbox_areas, count_in_bbox, tile_geojson
 
 ACCEPTS_GZIP = re.compile(r"\bgzip\b")
@@ -151,7 +151,7 @@ def _headers(response: HttpResponse, etag: str, *, private: bool) -> HttpRespons
 
 
 def open_reports() -> QuerySet[Report]:
-    return Report.objects.filter(status__in=OPEN_STATUSES)
+    return Report.objects.filter(PUBLIC_REPORTS, status__in=OPEN_STATUSES)
 
 
 @extend_schema_view(

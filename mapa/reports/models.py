@@ -42,6 +42,11 @@ OPEN_STATUSES = (ReportStatus.NEW, ReportStatus.ACCEPTED, ReportStatus.IN_PROGRE
 # them>)`` (or a subset), with literal values as Django sends them.
 OPEN_REPORTS = models.Q(status__in=[status.value for status in OPEN_STATUSES])
 
+# What the public may see: every report but those held for review (from a banned contact,
+# mapa.moderation). Public reads of open reports add it to ``OPEN_REPORTS``, which keeps
+# the partial indexes in use: held reports are few, and filtered on the rows.
+PUBLIC_REPORTS = models.Q(held=False)
+
 
 class Channel(models.TextChoices):
     WEB = "web", _("web")
@@ -143,6 +148,14 @@ class Report(models.Model):
         help_text=_("Staff's own markers, e.g. danger, site visit."),
     )
     version = models.PositiveIntegerField(default=1, db_default=1)
+    # From a banned contact (mapa.moderation): filed, but not public and nobody notified
+    # until staff release it (then it is a new report as any other) or reject it (then it
+    # stays hidden). Every public read excludes held reports (``PUBLIC_REPORTS``).
+    held = models.BooleanField(
+        default=False,
+        db_default=False,
+        help_text=_("Held for review: from a banned contact; not public until released."),
+    )
 
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.gis.geos import Point
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from mapa.catalogue.routing import explain
 from mapa.reports.geojson import (
@@ -17,7 +17,7 @@ from mapa.reports.geojson import (
     page_of_features,
     report_feature,
 )
-from mapa.reports.models import EventKind, Report, ReportEvent
+from mapa.reports.models import PUBLIC_REPORTS, EventKind, Report, ReportEvent
 
 LIST_DEFAULT_LIMIT = 200
 LIST_MAX_LIMIT = 1000
@@ -86,15 +86,18 @@ class PublicReport:
         return {**self.feature, "properties": properties}
 
 
-def public_report(reference: str) -> PublicReport | None:
-    """The public view of the report ``reference``, or None if there is no such report."""
+def public_report(reference: str, *, held: bool = False) -> PublicReport | None:
+    """The public view of the report ``reference``, or None if there is no such report.
+
+    A report held for review is None too, unless ``held`` (for staff, who see it).
+    """
     events = ReportEvent.objects.select_related("to_unit", "actor_unit").order_by(
         "created_at", "id"
     )
     report = (
         Report.objects.select_related("category", "district", "unit")
         .prefetch_related("category__attributes", "photos", Prefetch("events", queryset=events))
-        .filter(reference=reference)
+        .filter(PUBLIC_REPORTS if not held else Q(), reference=reference)
         .first()
     )
     if report is None:

@@ -22,6 +22,16 @@ phone_validator = RegexValidator(
 )
 
 
+# The honeypot: a field the resident's forms hide from people (off-screen, out of the tab
+# order, hidden from screen readers, never autofilled), which bots that fill every field
+# fill. A report with it filled is refused, naming it; no CAPTCHA locks anyone out.
+HONEYPOT = "website"
+
+
+def honeypot_error() -> str:
+    return _("Leave this field empty: it is a trap for spam robots.")
+
+
 class ReportCreateInput(serializers.Serializer):  # type: ignore[type-arg]
     category = CategoryCodeField()
     location = GeoJSONPointField()
@@ -52,6 +62,20 @@ class ReportCreateInput(serializers.Serializer):  # type: ignore[type-arg]
     photos = serializers.ListField(
         child=serializers.UUIDField(), required=False, default=list, max_length=3
     )
+    website = serializers.CharField(
+        required=False,
+        default="",
+        allow_blank=True,
+        trim_whitespace=False,
+        max_length=200,
+        help_text="Leave it out, or empty. The resident's forms hide it from people; "
+        "a bot that fills it is refused (400 naming `website`).",
+    )
+
+    def validate_website(self, value: str) -> str:
+        if value:
+            raise serializers.ValidationError(honeypot_error())
+        return value
 
     def validate_description(self, value: str) -> str:
         if not value.strip():

@@ -15,10 +15,12 @@ may see but not act on in the asked way is a ``PermissionDenied`` (403).
 | duplicate   | yes        | yes                    | yes        | yes   | no          |
 | reroute     | any unit   | back to GCK only       | no         | any   | no          |
 | merge       | yes        | no                     | yes        | yes   | no          |
+| review      | yes        | no                     | no         | yes   | no          |
 
 Unit staff's "own units" include those units' district offices. An integration
 account (one application filing reports, e.g. through Open311) sees only the
-reports it registered.
+reports it registered. Unit staff do not see reports held for review (from a
+banned contact, mapa.reports.review): GCK's consultants release or reject them.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from mapa.catalogue.models import Unit
-from mapa.reports.models import Report
+from mapa.reports.models import PUBLIC_REPORTS, Report
 from mapa.staff.models import Role
 from mapa.staff.roles import AnyUser, role_of, units_of
 
@@ -45,13 +47,14 @@ class Action(StrEnum):
     DUPLICATE = "duplicate"
     REROUTE = "reroute"
     MERGE = "merge"
+    REVIEW = "review"  # release or reject a report held for review; manage the ban list
 
 
 _EVERY = frozenset(Action)
 ALLOWED: dict[Role, frozenset[Action]] = {
     Role.CONSULTANT: _EVERY,
-    Role.UNIT_STAFF: _EVERY - {Action.INTAKE, Action.MERGE},
-    Role.DISPATCHER: _EVERY - {Action.CONTACT, Action.INTAKE, Action.REROUTE},
+    Role.UNIT_STAFF: _EVERY - {Action.INTAKE, Action.MERGE, Action.REVIEW},
+    Role.DISPATCHER: _EVERY - {Action.CONTACT, Action.INTAKE, Action.REROUTE, Action.REVIEW},
     Role.ADMIN: _EVERY,
     Role.INTEGRATION: frozenset({Action.VIEW, Action.INTAKE}),
 }
@@ -75,7 +78,10 @@ def visible_reports(user: AnyUser) -> QuerySet[Report]:
     if role != Role.UNIT_STAFF:
         return Report.objects.all()
     units = units_of(user)
-    return Report.objects.filter(Q(unit_id__in=units) | Q(unit__parent_id__in=units))
+    # Not a unit's case until released: a report held for review is GCK's to decide.
+    return Report.objects.filter(
+        Q(unit_id__in=units) | Q(unit__parent_id__in=units), PUBLIC_REPORTS
+    )
 
 
 def case_for(user: AnyUser, reference: str, action: Action = Action.VIEW) -> Report:

@@ -38,6 +38,11 @@ urlpatterns = [
         name="api-staff-unduplicate",
     ),
     path("reports/<reference:reference>/notes/", apis.NoteApi.as_view(), name="api-staff-notes"),
+    path(
+        "reports/<reference:reference>/review/",
+        apis.ReviewApi.as_view(),
+        name="api-staff-review",
+    ),
     path("hotspots/", hotspot_apis.HotspotListApi.as_view(), name="api-staff-hotspots"),
     path(
         "hotspots/merge/", hotspot_apis.HotspotMergeApi.as_view(), name="api-staff-hotspots-merge"

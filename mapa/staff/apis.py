@@ -42,6 +42,7 @@ from mapa.reports.casework import (
 from mapa.reports.models import Report, ReportStatus
 from mapa.reports.openapi import REFERENCE
 from mapa.reports.refusals import REPORT_REFUSALS, refusal_errors
+from mapa.reports.review import report_reject_held, report_release
 from mapa.reports.serializers import PageInput
 from mapa.reports.services import report_create
 from mapa.reports.workflow import TransitionError
@@ -422,6 +423,37 @@ class NoteApi(CaseActionApi):
         report_add_note(
             report=report,
             public_note=data["public_note"],
+            internal_note=data["internal_note"],
+            expected_version=expected,
+            **_actor(request),
+        )
+
+
+@case_action(
+    "staff_reports_review",
+    "Release or reject a report held for review",
+    "A report from a banned contact (e-mail, phone or IP network on the ban list) is "
+    "filed held for review: not public, and nobody notified. POST `decision`: `release` "
+    "(it becomes a new report as any other: public, its unit and the resident notified, "
+    "its deadline counted from now) or `reject` (closed as rejected, still hidden, nobody "
+    "told), and an optional `internal_note`. Consultants and administrators only; a report "
+    "that is not waiting for review is a 409.",
+    inputs.ReviewInput,
+    {"decision": "release", "internal_note": "Zgłoszenie rzeczowe.", "version": 1},
+    {"decision": ['"keep" is not a valid choice.']},
+)
+class ReviewApi(CaseActionApi):
+    """POST {decision: release|reject, internal_note}: decide on a report held for review."""
+
+    action = Action.REVIEW
+    input_class = inputs.ReviewInput
+
+    def act(
+        self, request: Request, report: Report, data: dict[str, Any], expected: int | None
+    ) -> None:
+        decide = report_release if data["decision"] == "release" else report_reject_held
+        decide(
+            report=report,
             internal_note=data["internal_note"],
             expected_version=expected,
             **_actor(request),

@@ -151,11 +151,21 @@ class SearchFilter(django_filters.CharFilter):
         return qs
 
 
+class HeldFilter(django_filters.BooleanFilter):
+    """``held=true``: reports held for review (from a banned contact); ``false``: the others."""
+
+    field_class = OverdueField
+
+    def filter(self, qs: QuerySet[Report], value: bool | None) -> QuerySet[Report]:
+        return qs if value is None else qs.filter(held=value)
+
+
 class StaffReportFilter(ReportFilter):
     polygon = DrawnAreaFilter()
     channel = ChannelFilter(field_name="channel")
     updated_after = MomentFilter(field_name="updated_at", lookup_expr="gte")
     overdue = OverdueFilter()
+    held = HeldFilter()
     q = SearchFilter(max_length=SEARCH_MAX_LENGTH)
 
     class Meta(ReportFilter.Meta):

@@ -26,6 +26,7 @@ STAFF_FEATURE_SQL = f"""
     'overdue', COALESCE(r.due_at < now() AND r.status IN ({OPEN}), FALSE),
     'internal_flags', to_jsonb(r.internal_flags),
     'version', r.version,
+    'held', r.held,
     'registered_by', (SELECT username FROM auth_user WHERE id = r.registered_by_id),
     'contact', CASE WHEN %s THEN jsonb_build_object(
         'name', r.reporter_name, 'email', r.reporter_email, 'phone', r.reporter_phone)
@@ -39,6 +40,7 @@ STAFF_COLUMNS = (
     "due_at",
     "internal_flags",
     "version",
+    "held",
     "registered_by_id",
     "reporter_name",
     "reporter_email",

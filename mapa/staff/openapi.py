@@ -35,6 +35,9 @@ class CaseListProperties(public.ReportProperties):
     overdue = serializers.BooleanField(help_text="Open and past its due date.")
     internal_flags = serializers.ListField(child=serializers.CharField())
     version = serializers.IntegerField(help_text="Send it back (If-Match) when changing the case.")
+    held = serializers.BooleanField(
+        help_text="Held for review (from a banned contact): not public; release or reject it."
+    )
     registered_by = serializers.CharField(allow_null=True, help_text="The consultant who took it.")
     contact = Contact(allow_null=True)
 
@@ -90,6 +93,7 @@ class ResponseTemplateItem(serializers.Serializer):  # type: ignore[type-arg]
 
 class CaseDetailProperties(public.ReportDetailProperties):
     version = serializers.IntegerField(help_text="Send it back (If-Match) when changing the case.")
+    held = serializers.BooleanField(help_text="Held for review (from a banned contact).")
     allowed_next = serializers.ListField(
         child=serializers.ChoiceField(choices=ReportStatus.choices)
     )
@@ -236,6 +240,7 @@ _STAFF: dict[str, Any] = {
     "overdue": False,
     "internal_flags": [],
     "version": 2,
+    "held": False,
     "registered_by": None,
     "contact": None,
 }
@@ -474,6 +479,8 @@ STAFF_FILTERS = {
     "channel": "Comma-separated channels: web, phone, sms, email, chat, social.",
     "updated_after": "Cases changed at or after this time (ISO 8601).",
     "overdue": "`true`: open cases past their due date; `false`: all others.",
+    "held": "`true`: reports held for review (from a banned contact; not public); `false`: "
+    "the others.",
     "q": "Words (all of them) found in the reference, description or address.",
 }
 STAFF_FILTER_EXAMPLES: dict[str, Any] = {

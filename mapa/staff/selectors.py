@@ -41,7 +41,7 @@ def case_page(
 
 def case_detail(user: AnyUser, report: Report) -> dict[str, Any]:
     """Everything staff may see of one case: the public feature, the staff's side, the history."""
-    public = public_report(report.reference)
+    public = public_report(report.reference, held=True)
     assert public is not None  # the caller found it
     feature = public.as_feature()
     events = (
@@ -53,6 +53,7 @@ def case_detail(user: AnyUser, report: Report) -> dict[str, Any]:
     properties.update(
         {
             "version": report.version,
+            "held": report.held,
             "allowed_next": sorted(allowed_next(report.status), key=ReportStatus.values.index),
             "channel": report.channel,
             "priority": report.priority,

@@ -59,6 +59,13 @@ class UnduplicateInput(VersionedInput):
     internal_note = TextField(max_length=NOTE_MAX, required=False, default="", allow_blank=True)
 
 
+class ReviewInput(VersionedInput):
+    """A report held for review: ``release`` it (a new report from now on) or ``reject`` it."""
+
+    decision = serializers.ChoiceField(choices=["release", "reject"])
+    internal_note = TextField(max_length=NOTE_MAX, required=False, default="", allow_blank=True)
+
+
 class NoteInput(VersionedInput):
     public_note = TextField(max_length=NOTE_MAX, required=False, default="", allow_blank=True)
     internal_note = TextField(max_length=NOTE_MAX, required=False, default="", allow_blank=True)

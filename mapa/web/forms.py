@@ -18,7 +18,7 @@ from mapa.core.geo import CoordinateError, point_from_lon_lat
 from mapa.core.phones import sms_number, sms_offered
 from mapa.districts.selectors import DistrictChoice, district_choices
 from mapa.reports.models import DESCRIPTION_MAX_LENGTH, LocationSource
-from mapa.reports.serializers import phone_validator
+from mapa.reports.serializers import HONEYPOT, phone_validator
 
 ATTRIBUTE_PREFIX = "attr"
 
@@ -130,6 +130,15 @@ class ReportForm(forms.Form):
             if not isinstance(field.widget, forms.HiddenInput | forms.RadioSelect):
                 field.widget.attrs.setdefault("aria-describedby", self._described_by(name))
         self.fields["email"].widget.attrs["autocomplete"] = "email"
+        # The honeypot (mapa.reports.serializers.HONEYPOT): out of the tab order and never
+        # autofilled; the template puts it off-screen, hidden from screen readers.
+        self.fields[HONEYPOT] = forms.CharField(
+            label=_("Leave this field empty"),
+            required=False,
+            strip=False,
+            max_length=200,
+            widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+        )
         self.fields["phone"].widget.attrs.update(autocomplete="tel", inputmode="tel")
         self.fields["name"].widget.attrs["autocomplete"] = "name"
         if not sms_offered():
@@ -141,6 +150,15 @@ class ReportForm(forms.Form):
         if self.fields[name].help_text:
             ids.insert(0, f"id_{name}-help")
         return " ".join(ids)
+
+    @property
+    def trapped(self) -> bool:
+        """Did a bot fill the honeypot? (Then nothing is filed.)"""
+        return bool(self.is_bound and self.data.get(HONEYPOT))
+
+    @property
+    def honeypot(self) -> forms.BoundField:
+        return self[HONEYPOT]
 
     def grouped_attributes(self) -> list[tuple[Category, list[forms.BoundField]]]:
         return [

@@ -24,7 +24,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from mapa.reports.models import Report
+from mapa.reports.models import PUBLIC_REPORTS, Report
 from mapa.reports.statistics import open_by_district_geojson, report_counts
 from mapa.reports.statistics_pages import (
     PeriodForm,
@@ -58,7 +58,7 @@ def stats_page(request: HttpRequest) -> HttpResponse:
             return HttpResponseBadRequest(form.errors.as_text(), content_type="text/plain")
         return render(request, TEMPLATE, {"form": form}, status=400)
 
-    reports = Report.objects.all()
+    reports = Report.objects.filter(PUBLIC_REPORTS)  # none held for review
     period, days = form.period(), form.days()
     key = f"{days[0].isoformat()}:{days[1].isoformat()}:{get_language()}"
     if wanted == "geojson":

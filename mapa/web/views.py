@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 from mapa.catalogue.selectors import active_categories
 from mapa.districts.selectors import district_choices, served_extent
 from mapa.limits.throttling import mark_refused, refusal_message
+from mapa.moderation.selectors import client_address
 from mapa.reports.models import Channel, Report
 from mapa.reports.photos import PhotoBusy, PhotoError
 from mapa.reports.refusals import REPORT_REFUSALS, refusal_errors
@@ -67,14 +68,18 @@ def report_form_submit(request: HttpRequest) -> HttpResponse:
         form.is_valid()
         form.add_error(None, limited[1])
         return mark_refused(render(request, "web/map.html", _map_context(form)), limited[0])
+    if form.trapped:  # a bot filled the honeypot: thanked as anyone, nothing filed
+        return render(request, "web/received.html", {"reference": None})
     if form.is_valid():
-        report = _file(form)
+        report = _file(form, client_address(request))
+        if report is not None and report.held:  # from a banned contact: not public yet
+            return render(request, "web/received.html", {"reference": report.reference})
         if report is not None:
             return redirect(reverse("web:report", args=[report.reference]) + "?sent=1")
     return render(request, "web/map.html", _map_context(form), status=400)
 
 
-def _file(form: ReportForm) -> Report | None:
+def _file(form: ReportForm, address: str | None) -> Report | None:
     """File the report, or put the service's refusals on the form's fields."""
     data = form.cleaned_data
     category = form.categories[data["category"]]
@@ -100,6 +105,7 @@ def _file(form: ReportForm) -> Report | None:
             reporter_phone=data["phone"],
             sms_updates=bool(data.get("sms_updates")),
             photo_ids=photo_ids,
+            client_address=address,
         )
     except REPORT_REFUSALS as exc:
         for field, messages in refusal_errors(exc).items():

@@ -30,6 +30,7 @@ note        x           x           x      x           x        .        .
 duplicate   x           x           x      x           x        .        .
 reroute     x           .           x      x           x        .        .
 merge       x           x           x      .           .        .        .
+review      x           .           x      .           .        .        .
 """
 
 

@@ -91,6 +91,8 @@ export class ReportForm {
       sms_updates: Boolean(f.sms_updates && f.sms_updates.checked),
       channel: "web",
       photos: this.photo.id ? [this.photo.id] : [],
+      // The honeypot: people never fill it; a bot that does is refused.
+      website: f.website ? f.website.value : "",
     };
   }
 
