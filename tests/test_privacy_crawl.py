@@ -98,6 +98,7 @@ POST_ONLY = {
     "api-staff-duplicate",
     "api-staff-unduplicate",
     "api-staff-notes",
+    "api-staff-review",
     "api-staff-hotspots-merge",
     "alerts:follow",
     "alerts:api-follow",
