@@ -56,10 +56,18 @@ def _timestamp(column: str) -> str:
     return f"""to_char({column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')"""
 
 
+# The first characters that make a cell a formula, - = + @ tab CR, as code points.
+FORMULA_STARTS = ", ".join(str(ord(c)) for c in "-=+@\t\r")
+
+
 def _spreadsheet_safe(expression: str) -> str:
-    """The text with a leading apostrophe if a spreadsheet would read it as a formula."""
+    """The text with a leading apostrophe if a spreadsheet would read it as a formula.
+
+    ``ascii()`` reads the first character only; a regular expression converts the whole
+    text first (over a million descriptions: seconds more, measured in psql)."""
     return (
-        f"CASE WHEN {expression} ~ '^[-=+@\\t\\r]' THEN '''' || {expression} ELSE {expression} END"
+        f"CASE WHEN ascii({expression}) IN ({FORMULA_STARTS}) "
+        f"THEN '''' || {expression} ELSE {expression} END"
     )
 
 

@@ -109,3 +109,25 @@ def test_no_personal_data_internal_notes_or_flags(token_client, seeded):
 def test_an_empty_export_still_has_its_header(token_client, db):
     raw = body(token_client("consultant").get(URL, {"wkt": "1"}))
     assert raw.decode() == ",".join([*PROPERTIES, "lon", "lat", "wkt"]) + "\n"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["=1", "+48", "-12 Grunwaldzka", "@SUM(A1)", "\tx", "\rx", "x=1", "", "'=", "Żółw", "€", None],
+)
+def test_formula_test_is_the_regular_expression_it_replaced(db, text):
+    """``_spreadsheet_safe`` reads the first character only (``ascii``): the same cells
+    get the apostrophe as with the pattern ``^[-=+@\\t\\r]`` it replaced, in PostgreSQL."""
+    from django.db import connection
+
+    from mapa.exports.selectors import _spreadsheet_safe
+
+    old = "CASE WHEN x ~ '^[-=+@\\t\\r]' THEN '''' || x ELSE x END"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {_spreadsheet_safe('x')}, {old} FROM (SELECT %s::text AS x) t", [text]
+        )
+        new_value, old_value = cursor.fetchone()
+    assert new_value == old_value
+    formula = bool(text) and text[0] in "-=+@\t\r"
+    assert new_value == ("'" + text if formula else text)
