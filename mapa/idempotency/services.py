@@ -16,7 +16,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, overload
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -105,16 +105,29 @@ def _replay(stored: IdempotencyKey, fingerprint: str) -> Outcome:
     return Outcome(stored.status, stored.content_type, stored.body, replayed=True)
 
 
+@overload
 def respond_once(
     *, scope: str, key: str, fingerprint: str, perform: Callable[[], Outcome]
-) -> Outcome:
+) -> Outcome: ...
+
+
+@overload
+def respond_once(
+    *, scope: str, key: str, fingerprint: str, perform: Callable[[], Outcome | None]
+) -> Outcome | None: ...
+
+
+def respond_once(
+    *, scope: str, key: str, fingerprint: str, perform: Callable[[], Outcome | None]
+) -> Outcome | None:
     """``perform()`` once for (``scope``, ``key``), or the answer it gave.
 
     ``perform`` does the request's writes and returns its answer; it runs inside this
-    function's transaction, and an exception from it (a refusal) rolls everything back
-    and stores nothing, so the key stays free. Raises ``KeyReused`` when the key holds
-    another request's answer (``fingerprint``: ``request_hash``). Costs one statement
-    before ``perform`` (the lookup) and one after it (the claim).
+    function's transaction. An exception from it rolls everything back and stores
+    nothing, so the key stays free; so does None (a refusal whose writes stand, such as
+    a page form's uploaded photo), answered as None. Raises ``KeyReused`` when the key
+    holds another request's answer (``fingerprint``: ``request_hash``). Costs one
+    statement before ``perform`` (the lookup) and one after it (the claim).
     """
     stored = _stored(scope, key)
     if stored is not None:
@@ -122,7 +135,7 @@ def respond_once(
     try:
         with transaction.atomic():
             outcome = perform()
-            if not _claim(scope, key, fingerprint, outcome):
+            if outcome is not None and not _claim(scope, key, fingerprint, outcome):
                 raise _Taken
     except _Taken:
         stored = _stored(scope, key)

@@ -6,6 +6,7 @@ photo upload) and sent to the JSON API instead; field names match the API's.
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django import forms
@@ -64,6 +65,10 @@ class ReportForm(forms.Form):
     # FloatField would take what float() takes: "1_8.6", "nan", other scripts' digits).
     lon = forms.CharField(required=False, widget=forms.HiddenInput)
     lat = forms.CharField(required=False, widget=forms.HiddenInput)
+    # A one-time token per render of the form (mapa/web/once.py): a resend files nothing.
+    submission = forms.CharField(
+        required=False, widget=forms.HiddenInput, initial=lambda: str(uuid.uuid4())
+    )
     location_source = forms.ChoiceField(
         choices=LocationSource.choices, required=False, widget=forms.HiddenInput
     )

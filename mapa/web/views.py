@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django.conf import settings
@@ -22,6 +23,7 @@ from mapa.reports.selectors import public_report
 from mapa.reports.services import photo_upload, report_create
 from mapa.web.extensions import reference_page
 from mapa.web.forms import ReportForm, attribute_field_name
+from mapa.web.once import SubmittedAlready, file_once
 from mapa.web.selectors import category_legend
 
 # The form field that shows an API field's error: the form asks for the
@@ -71,12 +73,27 @@ def report_form_submit(request: HttpRequest) -> HttpResponse:
     if form.trapped:  # a bot filled the honeypot: thanked as anyone, nothing filed
         return render(request, "web/received.html", {"reference": None})
     if form.is_valid():
-        report = _file(form, client_address(request))
-        if report is not None and report.held:  # from a banned contact: not public yet
-            return render(request, "web/received.html", {"reference": report.reference})
-        if report is not None:
-            return redirect(reverse("web:report", args=[report.reference]) + "?sent=1")
+        try:
+            token = form.cleaned_data["submission"]
+            answer = file_once(request, token, lambda: _filed(request, form))
+        except SubmittedAlready as exc:  # sent before, then changed: a fresh token to resend
+            form.add_error(None, str(exc))
+            form.data = form.data.copy()
+            form.data["submission"] = str(uuid.uuid4())
+        else:
+            if answer is not None:
+                return answer
     return render(request, "web/map.html", _map_context(form), status=400)
+
+
+def _filed(request: HttpRequest, form: ReportForm) -> HttpResponse | None:
+    """The answer to a filed report: its page; None if refused (the errors are on the form)."""
+    report = _file(form, client_address(request))
+    if report is not None and report.held:  # from a banned contact: not public yet
+        return render(request, "web/received.html", {"reference": report.reference})
+    if report is not None:
+        return redirect(reverse("web:report", args=[report.reference]) + "?sent=1")
+    return None
 
 
 def _file(form: ReportForm, address: str | None) -> Report | None:
