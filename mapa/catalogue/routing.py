@@ -23,14 +23,16 @@ knows it.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+import json
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 from django.contrib.gis.geos import Point
+from django.db import DEFAULT_DB_ALIAS
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from mapa.catalogue.models import RoutingReason
+from mapa.catalogue.models import RoutingReason, Unit
 from mapa.core.i18n import is_english
 from mapa.core.sql import fetch_one
 from mapa.districts.locating import (
@@ -120,7 +122,8 @@ SELECT
     + """,
     category.code AS category_code,
     category.name_pl AS category_name_pl,
-    category.name_en AS category_name_en,"""
+    category.name_en AS category_name_en,
+    to_jsonb(unit) - 'id' AS unit_row,"""
     + DECISION_COLUMNS
     + """
 FROM chosen
@@ -148,9 +151,12 @@ class RoutingDecision:
     rule_note: str = ""
     parent_unit_name: str | None = None
     border_with: tuple[str, ...] = field(default_factory=tuple)
+    # The chosen unit itself, read by the same statement, for whoever tells it of the
+    # report (its e-mail, its webhook): not part of the stored decision.
+    unit: Unit | None = field(default=None, compare=False, repr=False)
 
     def as_data(self) -> dict[str, Any]:
-        data = asdict(self)
+        data = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "unit"}
         data["reason"] = self.reason.value
         data["border_with"] = list(self.border_with)
         return data
@@ -185,7 +191,16 @@ def route(*, category_id: int, point: Point) -> RoutingDecision:
         rule_note=row["rule_note"] or "",
         parent_unit_name=row["parent_unit_name"],
         border_with=tuple(row["border_with"]),
+        unit=_unit(row["unit_id"], row["unit_row"]),
     )
+
+
+def _unit(unit_id: int, columns: str) -> Unit:
+    """The unit as its row stands (``to_jsonb``, which Django's cursor leaves as text:
+    its columns are text, numbers, booleans and null only, which JSON keeps as they are)."""
+    row = {**json.loads(columns), "id": unit_id}
+    names = [f.attname for f in Unit._meta.concrete_fields]  # from_db's order
+    return Unit.from_db(DEFAULT_DB_ALIAS, names, [row[name] for name in names])
 
 
 def explain(data: dict[str, Any], language: str | None = None) -> str:

@@ -14,7 +14,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models.sql import InsertQuery
 from django.utils import timezone
 
 from mapa.catalogue.models import Unit
@@ -58,6 +59,95 @@ def _enqueue_after_commit(notification_id: int, run_after: datetime | None = Non
     transaction.on_commit(lambda: enqueue_send(notification_id, run_after), robust=True)
 
 
+@dataclass(frozen=True)
+class Message:
+    """One message for the outbox; ``queue_all`` stores several in one statement."""
+
+    report: Report | None
+    event: str
+    recipient: str
+    channel: str
+    language: str
+    unit: Unit | None = None
+    case_event: ReportEvent | None = None
+    payload: dict[str, Any] | None = None
+    occurrence: str | None = None
+
+    def row(self) -> Notification:
+        if not is_registered(self.event):
+            raise LookupError(f"The event {self.event!r} is not registered with the outbox")
+        sender(self.channel)  # fails now, in the caller's transaction, if the channel is unknown
+        report, case_event = self.report, self.case_event
+        key = idempotency_key(
+            report.pk if report else None,
+            self.event,
+            self.recipient,
+            self.channel,
+            case_event.pk if case_event else self.occurrence,
+        )
+        return Notification(
+            report=report,
+            event=self.event,
+            channel=self.channel,
+            recipient=self.recipient,
+            language=self.language,
+            key=key,
+            unit=self.unit,
+            case_event=case_event,
+            payload=self.payload,
+        )
+
+
+# The rows not stored already (by key) are inserted; every row's id is answered, the new
+# ones' from the INSERT, the others' from the table as it stood (one statement, no
+# savepoint: ON CONFLICT DO NOTHING cannot fail on a key that is there).
+STORE_SQL = """
+WITH new AS ({insert} ON CONFLICT (key) DO NOTHING RETURNING id, key)
+SELECT id, key FROM new
+UNION ALL
+SELECT n.id, n.key FROM notifications_notification n
+WHERE n.key = ANY(%s) AND n.key NOT IN (SELECT key FROM new)
+"""
+
+
+def _insert_rows(rows: list[Notification]) -> tuple[str, list[Any]]:
+    meta = Notification._meta
+    fields = [field for field in meta.local_concrete_fields if not field.primary_key]
+    query = InsertQuery(Notification)
+    query.insert_values(fields, rows)
+    ((sql, params),) = query.get_compiler(connection=connection).as_sql()
+    return sql, list(params)
+
+
+def queue_all(messages: list[Message]) -> list[int]:
+    """Add ``messages`` to the outbox in the caller's transaction, in one statement; their
+    rows' ids, in order.
+
+    The same (report, event, recipient, channel, occurrence) again is the same row:
+    nothing new is stored or sent. The occurrence is the case event, if any, else the
+    message's ``occurrence``. The sends are enqueued when the transaction commits. Each
+    event must be registered (mapa/notifications/registry.py) and so must each
+    channel's sender.
+    """
+    if not messages:
+        return []
+    ordered = [message.row() for message in messages]
+    rows = list({row.key: row for row in ordered}.values())
+    insert, params = _insert_rows(rows)  # auto_now times set as save() sets them
+    keys = [row.key for row in rows]
+    with connection.cursor() as cursor:
+        cursor.execute(STORE_SQL.format(insert=insert), [*params, keys])
+        ids: dict[str, int] = {key: pk for pk, key in cursor.fetchall()}
+    missing = [key for key in keys if key not in ids]
+    if missing:  # stored by a transaction that committed while this statement ran
+        ids.update(
+            Notification.objects.filter(key__in=missing).values_list("key", "pk")  # type: ignore[arg-type]
+        )
+    for pk in ids.values():
+        _enqueue_after_commit(pk)
+    return [ids[row.key] for row in ordered]
+
+
 def queue(
     report: Report | None,
     event: str,
@@ -70,43 +160,12 @@ def queue(
     payload: dict[str, Any] | None = None,
     occurrence: str | None = None,
 ) -> int:
-    """Add a message to the outbox in the caller's transaction; returns its row's id.
-
-    The same (report, event, recipient, channel, occurrence) again is the same row:
-    nothing new is stored or sent. The occurrence is the case event, if any, else
-    ``occurrence``. The send is enqueued when the transaction commits. ``event`` must be
-    registered (mapa/notifications/registry.py) and so must ``channel``'s sender.
-    """
-    if not is_registered(event):
-        raise LookupError(f"The event {event!r} is not registered with the outbox")
-    sender(channel)  # fails now, in the caller's transaction, if the channel is unknown
-    key = idempotency_key(
-        report.pk if report else None,
-        event,
-        recipient,
-        channel,
-        case_event.pk if case_event else occurrence,
+    """Add one message to the outbox in the caller's transaction; returns its row's id
+    (``queue_all``, for one message)."""
+    message = Message(
+        report, event, recipient, channel, language, unit, case_event, payload, occurrence
     )
-    with transaction.atomic():
-        Notification.objects.bulk_create(
-            [
-                Notification(
-                    report=report,
-                    event=event,
-                    channel=channel,
-                    recipient=recipient,
-                    language=language,
-                    key=key,
-                    unit=unit,
-                    case_event=case_event,
-                    payload=payload,
-                )
-            ],
-            ignore_conflicts=True,  # INSERT ... ON CONFLICT DO NOTHING
-        )
-        notification_id = Notification.objects.values_list("pk", flat=True).get(key=key)
-        _enqueue_after_commit(notification_id)
-    return notification_id
+    return queue_all([message])[0]
 
 
 def _backoff(attempts: int) -> timedelta:

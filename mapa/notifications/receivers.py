@@ -20,7 +20,7 @@ from django.utils import translation
 from mapa.catalogue.models import Unit
 from mapa.notifications.emails import site_url
 from mapa.notifications.models import Channel, Event, Notification
-from mapa.notifications.outbox import queue
+from mapa.notifications.outbox import Message, queue, queue_all
 from mapa.notifications.unsubscribe import reporter_opted_out
 from mapa.reports.models import Report, ReportEvent, ReportStatus
 
@@ -55,10 +55,12 @@ def webhook_payload(
     return payload
 
 
-def _unit_email(report: Report, event: Event, case_event: ReportEvent | None) -> None:
+def _unit_email(report: Report, event: Event, case_event: ReportEvent | None) -> list[Message]:
     unit = report.unit
-    if unit is not None and unit.email:
-        queue(
+    if unit is None or not unit.email:
+        return []
+    return [
+        Message(
             report,
             event,
             recipient=unit.email,
@@ -67,6 +69,7 @@ def _unit_email(report: Report, event: Event, case_event: ReportEvent | None) ->
             unit=unit,
             case_event=case_event,
         )
+    ]
 
 
 def _webhooks(
@@ -75,42 +78,55 @@ def _webhooks(
     case_event: ReportEvent | None,
     units: list[Unit | None],
     previous_unit: Unit | None = None,
-) -> None:
+) -> list[Message]:
     payload = None
+    messages = []
     for unit in {u.pk: u for u in units if u is not None and u.webhook_url}.values():
         payload = payload or webhook_payload(report, event, case_event, previous_unit)
-        queue(
-            report,
-            event,
-            recipient=unit.webhook_url,
-            channel=Channel.WEBHOOK,
-            language=UNIT_LANGUAGE,
-            unit=unit,
-            case_event=case_event,
-            payload=payload,
+        messages.append(
+            Message(
+                report,
+                event,
+                recipient=unit.webhook_url,
+                channel=Channel.WEBHOOK,
+                language=UNIT_LANGUAGE,
+                unit=unit,
+                case_event=case_event,
+                payload=payload,
+            )
         )
+    return messages
 
 
 def report_created(sender: type[Report], report: Report, **kwargs: Any) -> None:
-    """The resident's confirmation, in their language; the unit's e-mail and webhook."""
+    """The resident's confirmation, in their language; the unit's e-mail and webhook.
+    All in one statement (``queue_all``)."""
+    messages = []
     if report.reporter_email:
-        queue(
-            report,
-            Event.REPORT_RECEIVED,
-            recipient=report.reporter_email,
-            channel=Channel.EMAIL,
-            language=resident_language(),
+        messages.append(
+            Message(
+                report,
+                Event.REPORT_RECEIVED,
+                recipient=report.reporter_email,
+                channel=Channel.EMAIL,
+                language=resident_language(),
+            )
         )
-    _unit_email(report, Event.UNIT_NEW_REPORT, None)
-    _webhooks(report, Event.WEBHOOK_CREATED, None, [report.unit])
+    messages += _unit_email(report, Event.UNIT_NEW_REPORT, None)
+    messages += _webhooks(report, Event.WEBHOOK_CREATED, None, [report.unit])
+    queue_all(messages)
 
 
 def report_rerouted(
     sender: type[Report], report: Report, event: ReportEvent, previous_unit: Unit, **kwargs: Any
 ) -> None:
     """The new unit's e-mail; the webhooks of the new unit and of the one it left."""
-    _unit_email(report, Event.UNIT_REROUTED, event)
-    _webhooks(report, Event.WEBHOOK_REROUTED, event, [report.unit, previous_unit], previous_unit)
+    queue_all(
+        _unit_email(report, Event.UNIT_REROUTED, event)
+        + _webhooks(
+            report, Event.WEBHOOK_REROUTED, event, [report.unit, previous_unit], previous_unit
+        )
+    )
 
 
 def reporter_language(report: Report) -> str:
@@ -144,4 +160,4 @@ def report_updated(sender: type[Report], report: Report, event: ReportEvent, **k
             case_event=event,
         )
     kind = Event.WEBHOOK_RESOLVED if resolved else Event.WEBHOOK_UPDATED
-    _webhooks(report, kind, event, [report.unit])
+    queue_all(_webhooks(report, kind, event, [report.unit]))
