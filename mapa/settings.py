@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",  # Swagger UI's files, served from our static files (no CDN)
     "django_tasks",
     "django_tasks_db",
+    "csp",  # the Content-Security-Policy header (below)
     "mapa.core",
     "mapa.limits",
     "mapa.idempotency",
@@ -101,6 +102,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy and Permissions-Policy on every response (settings below).
+    "csp.middleware.CSPMiddleware",
+    "mapa.core.middleware.PermissionsPolicy",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # Any error under /open311/ in Open311's own shape (what the middleware below answers).
@@ -455,6 +459,39 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+
+
+def _tile_host(url: str) -> str:
+    """Where MAPA_TILE_URL's tiles come from, as a CSP source ({s} subdomains as *)."""
+    match = re.match(r"^(https?)://([^/?#]+)", url.replace("{s}", "*"))
+    return f"{match[1]}://{match[2]}" if match else ""
+
+
+# A strict Content-Security-Policy (django-csp), enforced: scripts and styles only from
+# Mapa's own static files (no inline code, no eval), images from Mapa, data:/blob: (Leaflet's
+# icons, a photo's preview) and the tile server only; no plugins, no framing, forms and
+# requests to Mapa only. Views that need more say so with django-csp's decorators; the
+# briefing map (mapa/exports/briefing.py) sets its own, stricter, sandboxed policy.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:", "blob:", *filter(None, [_tile_host(MAPA_TILE_URL)])],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+# What the pages may ask the browser for: the location ("Use my location"), nothing else.
+MAPA_PERMISSIONS_POLICY = (
+    "geolocation=(self), camera=(), microphone=(), payment=(), usb=(), serial=(), "
+    "bluetooth=(), hid=(), midi=(), magnetometer=(), gyroscope=(), accelerometer=(), "
+    "display-capture=(), publickey-credentials-get=(), browsing-topics=()"
+)
 if IS_PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env.boolean("SECURE_SSL_REDIRECT", default=True)

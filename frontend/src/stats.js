@@ -135,7 +135,9 @@ async function drawChoropleth(element) {
       fillOpacity: 0.9,
     }),
     onEachFeature: (feature, path) => {
-      path.bindTooltip(`${feature.properties.name}: ${number(feature.properties.open, 0)}`, { sticky: true });
+      // A text node: Leaflet reads a string as HTML, and names are the database's text.
+      const text = `${feature.properties.name}: ${number(feature.properties.open, 0)}`;
+      path.bindTooltip(document.createTextNode(text), { sticky: true });
     },
   }).addTo(map);
   if (collection.features.length) map.fitBounds(layer.getBounds(), { padding: [8, 8], animate: false });
@@ -150,6 +152,9 @@ const source = document.getElementById("stats-charts");
 if (source) {
   const specs = JSON.parse(source.textContent);
   for (const canvas of document.querySelectorAll("canvas[data-chart]")) {
+    // The box's height, set here (the CSP allows no style attribute in the markup).
+    const box = canvas.parentElement;
+    if (box.dataset.height) box.style.height = `${box.dataset.height}px`;
     const spec = specs[canvas.dataset.chart];
     if (spec) charts[canvas.dataset.chart] = drawChart(canvas, spec);
   }

@@ -1,9 +1,10 @@
-"""Which language a request is answered in."""
+"""Which language a request is answered in; which browser features the pages may use."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
 API_PREFIX = "/api/"
@@ -32,3 +33,18 @@ class PagesInPolishFirst:
         if not is_api_request(request):
             request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
         return self.get_response(request)
+
+
+class PermissionsPolicy:
+    """``Permissions-Policy`` on every response: what the pages may ask the browser for
+    (``MAPA_PERMISSIONS_POLICY``: the location for "Use my location", nothing else)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        self.policy: str = settings.MAPA_PERMISSIONS_POLICY
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if self.policy:
+            response.headers.setdefault("Permissions-Policy", self.policy)
+        return response

@@ -6,8 +6,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+from csp.decorators import csp_update
 from django.contrib import admin
 from django.http import HttpRequest, HttpResponse
 
@@ -17,6 +19,11 @@ from mapa.staff.views import throttled_as_429
 
 class StaffAdminSite(admin.AdminSite):
     login_form = ThrottledAdminAuthenticationForm
+
+    def admin_view(self, view: Callable[..., Any], cacheable: bool = False) -> Callable[..., Any]:
+        """Every admin page's Content-Security-Policy also lets OpenLayers (the map widget)
+        start its web worker from a ``blob:`` URL; nothing else is relaxed."""
+        return super().admin_view(csp_update({"worker-src": ["'self'", "blob:"]})(view), cacheable)
 
     def login(
         self, request: HttpRequest, extra_context: dict[str, Any] | None = None

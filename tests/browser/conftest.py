@@ -34,6 +34,14 @@ ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("MAPA_CHROMIUM", "/usr/bin/chromium")
 AXE = ROOT / "frontend" / "node_modules" / "axe-core" / "axe.min.js"
 ARTIFACTS = ROOT / "test-artifacts"
+# Reports each securitypolicyviolation event of a document to the test (``web`` fixture).
+CSP_LISTENER = """
+document.addEventListener('securitypolicyviolation', (event) => {
+    window.__mapaCspViolation(`${event.effectiveDirective} blocked ${event.blockedURI || 'inline'}`
+        + ` at ${event.documentURI} (${event.sourceFile || ''}:${event.lineNumber}) `
+        + `${event.sample || ''}`);
+});
+"""
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -102,8 +110,15 @@ class Page:
         self.base = base
         self.dialogs: list[str] = []
         self.errors: list[str] = []
+        self.console_errors: list[str] = []
+        self.csp_violations: list[str] = []
         page.on("dialog", self._dialog)
         page.on("pageerror", lambda error: self.errors.append(str(error)))
+        page.on("console", self._console)
+
+    def _console(self, message: Any) -> None:
+        if message.type == "error":
+            self.console_errors.append(f"{message.text} ({message.location.get('url', '')})")
 
     def _dialog(self, dialog: Any) -> None:
         self.dialogs.append(dialog.message)
@@ -181,6 +196,11 @@ def web(browser: Any, live_url: str, browser_locale: str) -> Iterator[Page]:
         permissions=["geolocation"],
     )
     context.set_default_timeout(8000)
+    # Every Content-Security-Policy violation on any page (and frame) is reported here:
+    # the pages must work under the policy, so a browser test fails on any.
+    violations: list[str] = []
+    context.expose_function("__mapaCspViolation", lambda text: violations.append(text))
+    context.add_init_script(CSP_LISTENER)
     context.route(
         "**/*",
         lambda route: (
@@ -188,8 +208,10 @@ def web(browser: Any, live_url: str, browser_locale: str) -> Iterator[Page]:
         ),
     )
     page = Page(context.new_page(), live_url)
+    page.csp_violations = violations
     try:
         yield page
+        assert not violations, f"Content-Security-Policy violations: {violations}"
         assert not page.errors, f"JavaScript errors: {page.errors}"
         assert not page.dialogs, f"dialogs opened: {page.dialogs}"
     finally:

@@ -11,6 +11,8 @@ export function h(tag, attributes = {}, ...children) {
   for (const [name, value] of Object.entries(attributes)) {
     if (value === false || value === null || value === undefined) continue;
     if (name === "dataset") Object.assign(element.dataset, value);
+    // Through CSSOM: the Content-Security-Policy refuses a style attribute (setAttribute).
+    else if (name === "style") element.style.cssText = String(value);
     else if (name.startsWith("on") && typeof value === "function") element.addEventListener(name.slice(2), value);
     else element.setAttribute(name, value === true ? "" : String(value));
   }

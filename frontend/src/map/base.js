@@ -90,7 +90,7 @@ function labelDistricts(map, collection, fromZoom) {
     group.addLayer(
       L.tooltip({ permanent: true, direction: "center", className: "district-label", interactive: false, pane: "districtLabels" })
         .setLatLng(centre)
-        .setContent(feature.properties.name),
+        .setContent(document.createTextNode(feature.properties.name)), // text, never HTML
     );
   }
   const toggle = () => {

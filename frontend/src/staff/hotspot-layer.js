@@ -41,10 +41,15 @@ export function hotspotLayer(collection, { onSelect } = {}) {
       style: { color: colour, weight: 2.5, fillColor: colour, fillOpacity: 0.18 },
     });
     const [lon, lat] = feature.properties.centroid;
+    // Built as DOM, its colour set through CSSOM: the CSP refuses style attributes in markup.
+    const badge = document.createElement("span");
+    badge.className = "hotspot-count";
+    badge.style.background = colour;
+    badge.textContent = String(Number(feature.properties.count));
     const count = L.marker([lat, lon], {
       icon: L.divIcon({
         className: "hotspot-count-icon",
-        html: `<span class="hotspot-count" style="background:${colour}">${Number(feature.properties.count)}</span>`,
+        html: badge,
         iconSize: [34, 34],
         iconAnchor: [17, 17],
       }),
@@ -54,7 +59,8 @@ export function hotspotLayer(collection, { onSelect } = {}) {
     const select = () => onSelect && onSelect(feature);
     area.on("click", select);
     count.on("click", select);
-    area.bindTooltip(hotspotName(feature.properties), { sticky: true });
+    // A text node: Leaflet would read a string as HTML, and category names are staff's text.
+    area.bindTooltip(document.createTextNode(hotspotName(feature.properties)), { sticky: true });
     group.addLayer(area);
     group.addLayer(count);
     group.areas.set(feature.id, area);
