@@ -168,6 +168,8 @@ def _actions(request: HttpRequest, report: Report, props: dict[str, Any]) -> dic
     checks it all again on every write.
     """
     user = request.user
+    if report.held:  # from a banned contact: released or rejected first, nothing else
+        return {"review": may(user, Action.REVIEW) and report.status == ReportStatus.NEW}
     is_open = report.status in OPEN_STATUSES
     statuses = [s for s in props["allowed_next"] if s != ReportStatus.DUPLICATE]
     targets = reroute_targets(user).exclude(pk=report.unit_id).order_by("name") if is_open else []

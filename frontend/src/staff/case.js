@@ -118,6 +118,9 @@ class CasePage {
       case "reroute": return format(t("Done: the case is sent to %(unit)s."), { unit: chosen("unit") });
       case "duplicate": return format(t("Done: the case is closed as a duplicate of %(reference)s."), { reference: data.of });
       case "unduplicate": return t("Done: the case is accepted again.");
+      case "review": return data.decision === "release"
+        ? t("Done: the report is released; its unit and the resident are told.")
+        : t("Done: the report is rejected; it stays hidden.");
       default: return t("Done: the note is added.");
     }
   }

@@ -73,6 +73,7 @@ class Dispatcher {
     const f = this.form.elements;
     for (const name of ["q", "category", "unit", "channel", "from", "to"]) f[name].value = s[name];
     f.overdue.checked = s.overdue;
+    f.held.checked = s.held;
     for (const box of this.form.querySelectorAll("input[name=status]")) box.checked = s.status.includes(box.value);
     for (const chip of this.form.querySelectorAll("[data-district]")) {
       chip.setAttribute("aria-pressed", String(s.district.includes(chip.dataset.district)));
@@ -88,7 +89,7 @@ class Dispatcher {
       this.changed();
     });
     f.q.addEventListener("input", debounce(() => this.changed(), 400));
-    for (const name of ["category", "unit", "channel", "from", "to", "overdue"]) {
+    for (const name of ["category", "unit", "channel", "from", "to", "overdue", "held"]) {
       f[name].addEventListener("change", () => this.changed());
     }
     for (const box of this.form.querySelectorAll("input[name=status]")) box.addEventListener("change", () => this.changed());
@@ -151,6 +152,7 @@ class Dispatcher {
     const f = this.form.elements;
     for (const name of ["q", "category", "unit", "channel", "from", "to"]) s[name] = f[name].value.trim();
     s.overdue = f.overdue.checked;
+    s.held = f.held.checked;
     s.status = [...this.form.querySelectorAll("input[name=status]:checked")].map((box) => box.value);
     s.district = [...this.form.querySelectorAll("[data-district][aria-pressed=true]")].map((chip) => chip.dataset.district);
     if (!document.getElementById("filter-in-view").checked) s.bbox = "";

@@ -13,7 +13,9 @@ export const DEFAULT_SORT = { sort: "created", dir: "desc" };
 /** The state an URL's query string describes (unknown parameters are ignored). */
 export function readState(search) {
   const params = new URLSearchParams(search);
-  const state = { ...DEFAULT_SORT, page: 1, overdue: params.get("overdue") === "true" };
+  const state = {
+    ...DEFAULT_SORT, page: 1, overdue: params.get("overdue") === "true", held: params.get("held") === "true",
+  };
   for (const name of LISTS) {
     state[name] = (params.get(name) || "").split(",").map((v) => v.trim()).filter(Boolean);
   }
@@ -31,6 +33,7 @@ export function writeState(state) {
   for (const name of FIELDS) if (state[name]) params.set(name, state[name]);
   for (const name of LISTS) if (state[name].length) params.set(name, state[name].join(","));
   if (state.overdue) params.set("overdue", "true");
+  if (state.held) params.set("held", "true");
   for (const name of AREAS) if (state[name]) params.set(name, state[name]);
   if (state.sort !== DEFAULT_SORT.sort || state.dir !== DEFAULT_SORT.dir) {
     params.set("sort", state.sort);
@@ -51,6 +54,7 @@ export function apiParams(state) {
     unit: state.unit,
     channel: state.channel,
     overdue: state.overdue ? "true" : "",
+    held: state.held ? "true" : "",
     created_after: state.from,
     created_before: state.to ? nextDay(state.to) : "",
     polygon: state.polygon,
