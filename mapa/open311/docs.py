@@ -14,6 +14,8 @@ from typing import Any
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse
 
+from mapa.limits.openapi import RETRY_AFTER
+
 TAGS = ["open311"]
 
 ERRORS_SCHEMA: dict[str, Any] = {
@@ -55,6 +57,12 @@ NOT_FOUND = _error(
 )
 BAD_REQUEST = _error(
     400, "A parameter is wrong: its name starts the description.", "status: Must be open or closed."
+)
+TOO_MANY_REQUESTS = _error(
+    429,
+    "This address's limit of service requests is used up: retry after `Retry-After` "
+    "seconds. Nothing was filed.",
+    "Too many requests from your connection; please try again in 50 minutes.",
 )
 FORBIDDEN = _error(
     403, "No api_key, or not one that may do this.", "api_key: this api_key is not valid."
@@ -236,7 +244,7 @@ REQUESTS_POST: dict[str, Any] = {
         "Routed exactly as `POST /api/reports/`; the id is returned at once (no tokens)."
     ),
     "tags": TAGS,
-    "parameters": COMMON,
+    "parameters": [*COMMON, RETRY_AFTER],
     "request": {"application/x-www-form-urlencoded": OpenApiTypes.OBJECT},
     "examples": [
         OpenApiExample(
@@ -265,6 +273,7 @@ REQUESTS_POST: dict[str, Any] = {
         ),
         400: BAD_REQUEST,
         403: FORBIDDEN,
+        429: TOO_MANY_REQUESTS,
         404: NOT_FOUND,
     },
 }

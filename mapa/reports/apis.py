@@ -22,6 +22,7 @@ from mapa.core.api import GEOJSON, LimitedMultiPartParser, ServiceBusy, geojson_
 from mapa.core.serializers import validated
 from mapa.idempotency import http as idempotency
 from mapa.idempotency.services import KeyPending, KeyReused, Outcome, request_hash, respond_once
+from mapa.limits.openapi import RETRY_AFTER, TOO_MANY_REQUESTS
 from mapa.moderation.selectors import client_address
 from mapa.reports import openapi as shapes
 from mapa.reports.filters import ReportFilter
@@ -59,6 +60,7 @@ REPORT_CREATE_ERRORS = {
     ),
     413: doc.PAYLOAD_TOO_LARGE,
     415: doc.UNSUPPORTED_MEDIA_TYPE,
+    429: TOO_MANY_REQUESTS,
 }
 
 IDEMPOTENCY_KEY = OpenApiParameter(
@@ -127,7 +129,7 @@ class IdempotencyConflict(APIException):
         ),
         tags=["reports"],
         auth=doc.PUBLIC,
-        parameters=[IDEMPOTENCY_KEY],
+        parameters=[IDEMPOTENCY_KEY, RETRY_AFTER],
         request=ReportCreateInput,
         responses={(201, doc.GEOJSON): shapes.ReportDetailFeature, **REPORT_CREATE_ERRORS},
         examples=[
@@ -262,8 +264,10 @@ class ReportDetailApi(APIView):
                 }
             ),
             413: doc.PAYLOAD_TOO_LARGE,
+            429: TOO_MANY_REQUESTS,
             503: doc.SERVICE_BUSY,
         },
+        parameters=[RETRY_AFTER],
         examples=[shapes.PHOTO_EXAMPLE],
     )
 )

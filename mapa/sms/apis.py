@@ -16,6 +16,7 @@ from mapa.core import openapi as doc
 from mapa.core.api import LimitedJSONParser
 from mapa.core.phones import sms_offered
 from mapa.core.serializers import validated
+from mapa.limits.openapi import RETRY_AFTER, TOO_MANY_REQUESTS
 from mapa.limits.throttling import TooManyRequests, seconds_refused_for
 from mapa.reports.openapi import REFERENCE
 from mapa.reports.refusals import REPORT_REFUSALS, refusal_errors
@@ -48,7 +49,9 @@ from mapa.staff.selectors import case_detail
         tags=["sms"],
         auth=doc.PUBLIC,
         request=InboundInput,
+        parameters=[RETRY_AFTER],
         responses={
+            429: TOO_MANY_REQUESTS,
             201: shapes.InboundResult,
             200: shapes.InboundResult,
             400: doc.validation_error({"message_id": ["This field is required."]}),
