@@ -514,9 +514,10 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["console"], "level": env.string("LOG_LEVEL", default="INFO")},
-    # SQL debug lines carry the queries' parameters (a reporter's name, e-mail, phone):
-    # never emitted, whatever LOG_LEVEL says (tests/privacy/test_logs.py).
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    # Never emitted, whatever LOG_LEVEL says (tests/privacy/test_logs.py): SQL debug lines
+    # carry the queries' parameters (a reporter's name, e-mail, phone), and Pillow's debug
+    # lines a photo's EXIF tags (camera, time, GPS) as it reads them.
+    "loggers": {"django.db.backends": {"level": "INFO"}, "PIL": {"level": "INFO"}},
 }
 
 # GDAL 3.9+ can block network and file access while parsing spatial references;
