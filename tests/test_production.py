@@ -249,3 +249,26 @@ def test_a_server_error_under_the_api_is_json(gunicorn_with_failing_views):
     assert answer.status == 500, server.output()
     assert answer.json() == {"detail": "Something went wrong on our side. Please try again later."}
     assert "ForcedError: forced by a test" in server.output()  # logged, with its traceback
+
+
+def test_pages_are_served_with_the_browser_security_headers(gunicorn):
+    """HSTS, the Content-Security-Policy (tiles from the default tile host only), the
+    Permissions-Policy, and the CSRF cookie Secure, HttpOnly and SameSite=Lax."""
+    page = gunicorn.get("/")
+    assert page.status == 200, gunicorn.output()
+    headers = page.headers
+    assert headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains; preload"
+    policy = headers["Content-Security-Policy"]
+    assert "script-src 'self';" in policy
+    assert "style-src 'self';" in policy
+    assert "img-src 'self' data: blob: https://tile.openstreetmap.org;" in policy
+    assert "frame-ancestors 'none'" in policy
+    assert "unsafe" not in policy
+    assert headers["Permissions-Policy"].startswith("geolocation=(self), camera=()")
+    assert headers["X-Frame-Options"] == "DENY"
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    cookies = [c for c in headers.get_all("Set-Cookie") or [] if c.startswith("csrftoken=")]
+    assert len(cookies) == 1, headers.get_all("Set-Cookie")
+    flags = {flag.strip().split("=")[0].lower() for flag in cookies[0].split(";")[1:]}
+    assert {"secure", "httponly", "samesite"} <= flags, cookies[0]
+    assert "SameSite=Lax" in cookies[0]
