@@ -205,6 +205,42 @@ FROM reports_report WHERE id > %(after)s AND reference LIKE 'BS-%%'
 """
 
 
+# The tables a load fills. Their secondary indexes and foreign keys are dropped first and
+# made again after: one CREATE INDEX over all rows is much cheaper than a million single-row
+# insertions into each index (GiST above all), and adding a foreign key checks every row in
+# one join, where the constraint's trigger looks each row up (EXPLAIN ANALYZE of a 50,000-row
+# batch: 4.6 s for the rows, 4.9 s in the five foreign keys' triggers). Indexes behind a
+# constraint (primary key, unique) stay.
+REBUILT_TABLES = ("reports_report", "reports_reportevent")
+SECONDARY_INDEXES_SQL = """
+SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid)
+FROM pg_index i
+WHERE i.indrelid = %s::regclass
+  AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)
+ORDER BY 1
+"""
+FOREIGN_KEYS_SQL = """
+SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint
+WHERE conrelid = %s::regclass AND contype = 'f'
+ORDER BY 1
+"""
+
+
+def set_aside_indexes_and_keys(conn: psycopg.Connection) -> list[str]:
+    """Drop the secondary indexes and foreign keys of ``REBUILT_TABLES``; the statements
+    that make them again, to run once the rows are in."""
+    again = []
+    for table in REBUILT_TABLES:
+        keys = conn.execute(FOREIGN_KEYS_SQL, [table]).fetchall()
+        for name, _definition in keys:
+            conn.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
+        for name, definition in conn.execute(SECONDARY_INDEXES_SQL, [table]).fetchall():
+            conn.execute(f"DROP INDEX {name}")
+            again.append(definition)
+        again += [f'ALTER TABLE {table} ADD CONSTRAINT "{n}" {d}' for n, d in keys]
+    return again
+
+
 @dataclass(frozen=True)
 class Loaded:
     reports: int
@@ -243,6 +279,8 @@ def load_reports(conninfo: str, total: int, boston: Path, stream: TextIO, start:
         # The audit trigger (pghistory) costs about 0.9 ms a row: a bulk-loaded report
         # has no audit history, as if imported. It is on again before the commit.
         conn.execute("ALTER TABLE reports_report DISABLE TRIGGER USER")
+        conn.execute("SET maintenance_work_mem = '256MB'")
+        set_aside = set_aside_indexes_and_keys(conn)
         # Boston's last request (31 December 2015) lands at the start of today.
         shift = conn.execute(
             "SELECT (date_trunc('day', now() AT TIME ZONE 'America/New_York') "
@@ -265,6 +303,8 @@ def load_reports(conninfo: str, total: int, boston: Path, stream: TextIO, start:
             )
             progress.advance(count=stop - first)
         conn.execute(EVENTS_SQL, {"after": after[0]})
+        for statement in set_aside:  # the same indexes and keys, each made in one pass
+            conn.execute(statement)
         conn.execute("ALTER TABLE reports_report ENABLE TRIGGER USER")
         conn.commit()
         conn.autocommit = True

@@ -10,7 +10,14 @@ import psycopg
 import pytest
 from django.db import connection
 
-from bench.database import OPEN_PERCENT, Loaded, load_reports
+from bench.database import (
+    FOREIGN_KEYS_SQL,
+    OPEN_PERCENT,
+    REBUILT_TABLES,
+    SECONDARY_INDEXES_SQL,
+    Loaded,
+    load_reports,
+)
 from mapa.catalogue.routing import route
 from tests.conftest import ROOT, point
 
@@ -86,3 +93,30 @@ def test_each_report_is_where_routing_would_send_it(loaded, django_db_blocker):
         for category_id, lon, lat, district_id, unit_id in sample:
             decision = route(category_id=category_id, point=point(lon, lat))
             assert (decision.district_id, decision.unit_id) == (district_id, unit_id)
+
+
+def test_the_load_makes_again_the_indexes_and_foreign_keys_it_set_aside(loaded):
+    """The load drops the tables' secondary indexes and foreign keys for speed and makes
+    them again before it commits: the migrations' own are all there afterwards."""
+    conninfo, _, _ = loaded
+    with psycopg.connect(conninfo) as conn:
+        indexes = {
+            name
+            for table in REBUILT_TABLES
+            for name, _ in conn.execute(SECONDARY_INDEXES_SQL, [table]).fetchall()
+        }
+        keys = {
+            (table, definition)
+            for table in REBUILT_TABLES
+            for _, definition in conn.execute(FOREIGN_KEYS_SQL, [table]).fetchall()
+        }
+    assert {"report_open_geog_gist", "report_open_location_gist", "report_updated_id"} <= indexes
+    for column in ("category_id", "district_id", "unit_id"):
+        assert any(
+            table == "reports_report" and d.startswith(f"FOREIGN KEY ({column})")
+            for table, d in keys
+        ), keys
+    assert any(
+        table == "reports_reportevent" and d.startswith("FOREIGN KEY (report_id)")
+        for table, d in keys
+    ), keys
