@@ -16,10 +16,13 @@ may see but not act on in the asked way is a ``PermissionDenied`` (403).
 | reroute     | any unit   | back to GCK only       | no         | any   | no          |
 | merge       | yes        | no                     | yes        | yes   | no          |
 | review      | yes        | no                     | no         | yes   | no          |
+| tools       | yes        | yes                    | yes        | yes   | no          |
 
 Unit staff's "own units" include those units' district offices. An integration
 account (one application filing reports, e.g. through Open311) sees only the
-reports it registered. Unit staff do not see reports held for review (from a
+reports it registered: it may log in to the staff pages, where it finds its own
+reports (the list, the map, their pages, their statistics) and the intake form,
+and none of the tools. Unit staff do not see reports held for review (from a
 banned contact, mapa.reports.review): GCK's consultants release or reject them.
 """
 
@@ -47,7 +50,8 @@ class Action(StrEnum):
     DUPLICATE = "duplicate"
     REROUTE = "reroute"
     MERGE = "merge"
-    REVIEW = "review"  # release or reject a report held for review; manage the ban list
+    REVIEW = "review"  # release or reject a report held for review
+    TOOLS = "tools"  # the workspace's tools beyond cases: hotspots, routing and coverage
 
 
 _EVERY = frozenset(Action)
@@ -56,7 +60,7 @@ ALLOWED: dict[Role, frozenset[Action]] = {
     Role.UNIT_STAFF: _EVERY - {Action.INTAKE, Action.MERGE, Action.REVIEW},
     Role.DISPATCHER: _EVERY - {Action.CONTACT, Action.INTAKE, Action.REROUTE, Action.REVIEW},
     Role.ADMIN: _EVERY,
-    Role.INTEGRATION: frozenset({Action.VIEW, Action.INTAKE}),
+    Role.INTEGRATION: frozenset({Action.VIEW, Action.INTAKE}),  # its own reports, nothing else
 }
 
 

@@ -21,4 +21,9 @@ def staff_frame(request: HttpRequest) -> dict[str, Any]:
     role = role_of(user)
     if role is None:
         return {}
-    return {"role": role, "can_intake": may(user, Action.INTAKE), "extra_nav": nav_links(user)}
+    return {
+        "role": role,
+        "can_intake": may(user, Action.INTAKE),
+        "can_use_tools": may(user, Action.TOOLS),
+        "extra_nav": nav_links(user),
+    }

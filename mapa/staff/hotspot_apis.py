@@ -9,6 +9,7 @@ as one that does not exist.
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, extend_schema_view
@@ -67,6 +68,8 @@ class HotspotListApi(StaffApi):
     """GET: the hotspots among the cases the caller may see, as GeoJSON (largest first)."""
 
     def get(self, request: Request) -> HttpResponse:
+        if not may(request.user, Action.TOOLS):
+            raise PermissionDenied(_("Your role sees only the reports it filed."))
         body = hotspots_geojson(reports=visible_reports(request.user), case_url=case_url_parts())
         return geojson_response(body)
 

@@ -8,9 +8,11 @@ which check the role and every case again.
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db.models import Field
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from mapa.catalogue.models import Category
@@ -23,6 +25,8 @@ from mapa.staff.roles import role_of
 @staff_only
 def hotspots_page(request: HttpRequest) -> HttpResponse:
     """The hotspots among the cases the user may see, and merging one (for roles that may)."""
+    if not may(request.user, Action.TOOLS):
+        raise PermissionDenied(_("Your role sees only the reports it filed."))
     defaults = {
         name: field.get_default()
         for name in ("hotspot_reports", "hotspot_metres", "hotspot_hours")

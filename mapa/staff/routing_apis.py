@@ -8,7 +8,9 @@ public ``GET /api/routing/`` answers it.
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers
 from rest_framework.request import Request
@@ -19,6 +21,7 @@ from mapa.core import openapi as doc
 from mapa.core.api import geojson_response
 from mapa.core.serializers import validated
 from mapa.staff import openapi as shapes
+from mapa.staff.access import Action, may
 from mapa.staff.apis import StaffApi
 
 # Outlines simplified to about this many metres: plenty for a city-wide map.
@@ -54,6 +57,8 @@ class CoverageApi(StaffApi):
     """GET ?category=<code>: the districts, each with its unit for the category and why."""
 
     def get(self, request: Request) -> HttpResponse:
+        if not may(request.user, Action.TOOLS):
+            raise PermissionDenied(_("Your role sees only the reports it filed."))
         data = validated(CoverageInput, request.query_params)
         body = coverage_geojson(category_id=data["category"].pk, simplify_metres=SIMPLIFY_METRES)
         return geojson_response(body)

@@ -10,9 +10,11 @@ says the same in words.
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from mapa.catalogue.models import RoutingReason, Unit
@@ -27,6 +29,8 @@ from mapa.staff.roles import role_of
 @staff_only
 def routing_page(request: HttpRequest) -> HttpResponse:
     """The category's coverage map and table, and the point simulator; ``?category=`` picks it."""
+    if not may(request.user, Action.TOOLS):
+        raise PermissionDenied(_("Your role sees only the reports it filed."))
     categories = [
         {"code": c.code, "name": c.name, "icon": c.icon, "group": c.group or "other"}
         for c in active_categories()

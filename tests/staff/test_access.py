@@ -31,6 +31,7 @@ duplicate   x           x           x      x           x        .        .
 reroute     x           .           x      x           x        .        .
 merge       x           x           x      .           .        .        .
 review      x           .           x      .           .        .        .
+tools       x           x           x      x           x        .        .
 """
 
 

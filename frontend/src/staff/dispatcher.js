@@ -50,6 +50,8 @@ class Dispatcher {
 
   /** Hotspots (clusters of reports now) are flagged on the map and named above the list. */
   async showHotspots() {
+    const note = document.getElementById("hotspot-note");
+    if (!note) return; // a role without the tools (an integration account)
     let collection;
     try {
       collection = await getJSON("/api/staff/hotspots/");
@@ -59,7 +61,6 @@ class Dispatcher {
     const count = collection.features.length;
     if (!count) return;
     hotspotLayer(collection).addTo(this.map.map);
-    const note = document.getElementById("hotspot-note");
     note.querySelector("a").textContent = format(
       tn("%(count)s hotspot now: see it", "%(count)s hotspots now: see them", count),
       { count },
