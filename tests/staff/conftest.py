@@ -19,7 +19,8 @@ PASSWORD = "correct-horse-battery"  # passes Django's password validators
 
 @pytest.fixture(autouse=True)
 def clean_throttle() -> Iterator[None]:
-    """The throttle counts in the cache (locmem in tests: per process); start each test afresh."""
+    """Each test starts with an empty cache. (The log-in throttle counts in CACHES["limits"],
+    a table in tests, which goes with each test's transaction: tests/limits/.)"""
     cache.clear()
     yield
     cache.clear()
