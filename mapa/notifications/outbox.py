@@ -15,6 +15,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import Model
 from django.db.models.sql import InsertQuery
 from django.utils import timezone
 
@@ -110,7 +111,7 @@ WHERE n.key = ANY(%s) AND n.key NOT IN (SELECT key FROM new)
 """
 
 
-def _insert_rows(rows: list[Notification]) -> tuple[str, list[Any]]:
+def _insert_rows(rows: list[Model]) -> tuple[str, list[Any]]:
     meta = Notification._meta
     fields = [field for field in meta.local_concrete_fields if not field.primary_key]
     query = InsertQuery(Notification)
@@ -133,16 +134,14 @@ def queue_all(messages: list[Message]) -> list[int]:
         return []
     ordered = [message.row() for message in messages]
     rows = list({row.key: row for row in ordered}.values())
-    insert, params = _insert_rows(rows)  # auto_now times set as save() sets them
+    insert, params = _insert_rows(list(rows))  # auto_now times set as save() sets them
     keys = [row.key for row in rows]
     with connection.cursor() as cursor:
         cursor.execute(STORE_SQL.format(insert=insert), [*params, keys])
         ids: dict[str, int] = {key: pk for pk, key in cursor.fetchall()}
     missing = [key for key in keys if key not in ids]
     if missing:  # stored by a transaction that committed while this statement ran
-        ids.update(
-            Notification.objects.filter(key__in=missing).values_list("key", "pk")  # type: ignore[arg-type]
-        )
+        ids.update(Notification.objects.filter(key__in=missing).values_list("key", "pk"))
     for pk in ids.values():
         _enqueue_after_commit(pk)
     return [ids[row.key] for row in ordered]
