@@ -89,13 +89,14 @@ def too_many_requests(seconds: int) -> str:
     ) % {"count": minutes}
 
 
-def seconds_refused(request: HttpRequest | Request, scope: str) -> int:
+def seconds_refused(request: HttpRequest | Request, scope: str, account: Any = None) -> int:
     """Count this request against its client's limit in ``scope``.
 
     Answers 0 when it may go ahead, else how many seconds its client must wait
-    (at least 1). Authenticated accounts count under ``staff``, by account.
+    (at least 1). Authenticated accounts (``request.user``, or ``account`` for a
+    view that authenticates by itself) count under ``staff``, by account.
     """
-    user = getattr(request, "user", None)
+    user = account or getattr(request, "user", None)
     if user is not None and user.is_authenticated:
         scope, client = STAFF_SCOPE, f"account:{user.pk}"
     else:
@@ -140,6 +141,9 @@ def _counted(key: str, timeout: int) -> int:
 class ClientRateThrottle(BaseThrottle):
     """DRF's throttle for a view's ``throttle_scope``; views without one are not limited.
 
+    A view that authenticates by itself (Open311's ``api_key``) names the account
+    with a ``counted_account(request)`` method; None counts by address.
+
     Only writes are counted (``POST``, ``PUT``, ``PATCH``, ``DELETE``): reading the
     map must never run into a resident's limit. A refusal raises ``TooManyRequests``
     at once, so the answer carries Mapa's own message (DRF's would not be translated).
@@ -151,7 +155,9 @@ class ClientRateThrottle(BaseThrottle):
         scope = getattr(view, "throttle_scope", None)
         if not scope or request.method not in self.counted_methods:
             return True
-        wait = seconds_refused(request, scope)
+        counted_account = getattr(view, "counted_account", None)
+        account = counted_account(request) if counted_account is not None else None
+        wait = seconds_refused(request, scope, account)
         if wait:
             raise TooManyRequests(wait)
         return True

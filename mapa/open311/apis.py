@@ -199,6 +199,13 @@ class ServiceDefinitionApi(Open311Api):
 class RequestListApi(Open311Api):
     throttle_scope = "open311"  # POST only, per client address (mapa/limits/throttling.py)
 
+    def counted_account(self, request: Request) -> User | None:
+        """Whose count a POST is: a valid api_key's account (under the staff rate)."""
+        try:
+            return self.account(request, required=False)
+        except Open311Error:
+            return None  # a wrong key counts against its address: no guessing keys
+
     @extend_schema(**docs.REQUESTS_GET)
     def get(self, request: Request, fmt: str) -> HttpResponse:
         query = request_query(self.params(request))

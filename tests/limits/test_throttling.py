@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import time
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 from django.contrib.auth.models import User
@@ -265,3 +266,31 @@ def test_when_redis_does_not_answer_requests_go_through_uncounted(settings, capl
     api = APIClient()
     assert [file_report(api).status_code for _ in range(2)] == [201, 201]
     assert "did not answer; a reports request was not counted" in caplog.text
+
+
+def test_an_open311_api_key_counts_under_the_staff_rate_and_a_wrong_one_by_address(settings):
+    rates(settings, open311=(1, 3600), staff=(2, 3600))
+    consultant = staff_account_save(username="ola", role="consultant", password=PASSWORD)
+    key = api_token_for(username=consultant.username)
+    client = Client()
+    url = "/open311/v2/requests.json"
+
+    def file(api_key: str) -> Any:
+        body = urlencode(
+            {
+                "api_key": api_key,
+                "service_code": "pothole",
+                "lat": NEPTUNE_FOUNTAIN[1],
+                "long": NEPTUNE_FOUNTAIN[0],
+                "description": "Dziura w jezdni",
+            }
+        )
+        form = "application/x-www-form-urlencoded"
+        return client.post(url, body, content_type=form, REMOTE_ADDR=RESIDENT)
+
+    assert [file(key).status_code for _ in range(2)] == [200, 200]
+    assert file(key).status_code == 429  # the account's own count
+    assert file("wrong-key").status_code == 403
+    refused = file("another-wrong-key")
+    assert refused.status_code == 429  # the address's count: keys cannot be guessed freely
+    assert refused["Retry-After"] == str(HOUR_LEFT)
