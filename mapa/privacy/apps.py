@@ -11,6 +11,9 @@ class PrivacyConfig(AppConfig):
 
     def ready(self) -> None:
         from mapa.notifications.registry import register_periodic
+        from mapa.privacy import pages
         from mapa.privacy.retention import schedule_daily
+        from mapa.staff.extensions import register_case_panel
 
         register_periodic("retention", schedule_daily)
+        register_case_panel("privacy", pages.case_panel)

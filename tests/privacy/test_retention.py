@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.test import Client
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
@@ -23,6 +24,7 @@ from mapa.reports.models import EventKind, Report, ReportEvent
 from mapa.sms.models import SmsCase
 from mapa.sms.services import text_received
 from tests.production import PRODUCTION, environment
+from tests.staff.conftest import accounts, clean_throttle, staff_account  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -205,3 +207,21 @@ def test_a_bad_retention_setting_stops_the_start(value, message):
     )
     assert result.returncode != 0
     assert message in result.stderr
+
+
+def test_the_case_page_tells_staff_when_and_why(make_report, accounts, settings):  # noqa: F811
+    report = closed(make_report, days_ago=DAYS + 1, n=7)
+    consultant = Client()
+    consultant.force_login(accounts["consultant"])
+    before = consultant.get(f"/staff/r/{report.reference}/").content.decode()
+    assert "teodozja.7@example.org" in before
+    assert 'id="privacy"' not in before
+    anonymise_closed()
+    consultant.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    after = consultant.get(f"/staff/r/{report.reference}/")
+    assert after.status_code == 200
+    page = after.content.decode()
+    assert 'id="privacy"' in page
+    assert "retention period over" in page
+    assert "teodozja.7@example.org" not in page
+    assert "Teodozja" not in page
