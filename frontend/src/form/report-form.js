@@ -2,6 +2,7 @@
 // next to their fields and in a summary, and the report is sent to the JSON API. The same
 // form still posts to Django when this script does not run.
 import { postJSON } from "../lib/api.js";
+import { FilingAttempt, retriable } from "../lib/idempotency.js";
 import { h, withReference } from "../lib/dom.js";
 import { t, format } from "../lib/i18n.js";
 import { categoryAnswers, clearErrors, flatten, showCategoryQuestions, summaryItem } from "./report-common.js";
@@ -35,6 +36,7 @@ export class ReportForm {
     this.summary = form.querySelector("#error-summary");
     this.submitButton = form.querySelector("#submit-button");
     this.sending = false;
+    this.attempt = new FilingAttempt();
 
     for (const radio of form.querySelectorAll("input[name=category]")) {
       radio.addEventListener("change", () => this.categoryChanged());
@@ -108,11 +110,13 @@ export class ReportForm {
     this.submitButton.setAttribute("aria-disabled", "true");
     this.submitStatus.textContent = t("Sending your report…");
     try {
-      const feature = await postJSON("/api/reports/", this.payload());
+      const feature = await this.post(this.payload());
+      this.attempt.done();
       this.submitStatus.textContent = "";
       this.showResult(feature);
     } catch (error) {
       this.submitStatus.textContent = "";
+      if (error.status === 409) this.attempt.done(); // the key is spent: a new one next time
       if (error.status === 400 && error.body) {
         this.showErrors(flatten(error.body));
         const outside = error.messages("location");
@@ -123,6 +127,17 @@ export class ReportForm {
     } finally {
       this.sending = false;
       this.submitButton.removeAttribute("aria-disabled");
+    }
+  }
+
+  /** POST the report with this attempt's Idempotency-Key; once more at once if no answer came. */
+  async post(payload) {
+    const headers = { "Idempotency-Key": this.attempt.keyFor(payload) };
+    try {
+      return await postJSON("/api/reports/", payload, { headers });
+    } catch (error) {
+      if (!retriable(error)) throw error;
+      return postJSON("/api/reports/", payload, { headers });
     }
   }
 
