@@ -111,6 +111,8 @@ MIDDLEWARE = [
     "mapa.open311.middleware.Open311Errors",
     "mapa.core.middleware.PagesInPolishFirst",
     "django.middleware.locale.LocaleMiddleware",
+    # With DEBUG on too, an unknown /api/ path is a JSON 404 (mapa/core/errors.py).
+    "mapa.core.errors.JsonNotFoundWithDebug",
     "mapa.core.guards.RefuseUnstorableText",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -2,9 +2,10 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.static import serve
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from drf_spectacular.views import SpectacularSwaggerSplitView
 
 from mapa.core import errors
+from mapa.core.schema_view import SchemaView
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -16,7 +17,8 @@ urlpatterns = [
     # The API's OpenAPI 3 description (YAML; ?format=json) and Swagger UI over it,
     # every file of which comes from our static files (drf-spectacular-sidecar); the split
     # view serves its start script as a file (?script), as the Content-Security-Policy wants.
-    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    # Generated once per process and language (mapa.core.schema_view).
+    path("api/schema/", SchemaView.as_view(), name="api-schema"),
     path(
         "api/docs/",
         SpectacularSwaggerSplitView.as_view(

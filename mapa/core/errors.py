@@ -10,11 +10,14 @@ request's language. Pages keep HTML error pages (``404.html``, ``500.html``).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import base64
 import hashlib
 import re
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from django.views import defaults
 
@@ -44,6 +47,31 @@ def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     if is_api_request(request):
         return _detail(404, _("There is no API endpoint at %(path)s.") % {"path": request.path})
     return defaults.page_not_found(request, exception)
+
+
+class JsonNotFoundWithDebug:
+    """With DEBUG on, an unknown ``/api/`` path answers the same JSON 404 as in production.
+
+    Django answers what no URL matches with ``handler404`` only when DEBUG is off;
+    with it on, with its HTML page of URL patterns, which a client (or a developer's
+    test of one) cannot read. Under the APIs this answers ``page_not_found`` instead.
+    Listed in settings below ``LocaleMiddleware``, so the message is in the request's
+    language; Open311's middleware, above it, rewrites it into the standard's shape.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if (
+            settings.DEBUG
+            and response.status_code == 404
+            and is_api_request(request)
+            and response.get("Content-Type", "").startswith("text/html")
+        ):
+            return page_not_found(request, Http404())
+        return response
 
 
 def server_error(request: HttpRequest) -> HttpResponse:

@@ -67,6 +67,9 @@ class Open311Api(APIView):
     authentication_classes: list[Any] = []  # the api_key parameter only
     permission_classes: list[Any] = []
     parser_classes = [FormParser, LimitedMultiPartParser]
+    # No OPTIONS (DRF would answer its metadata): a 405 in the standard's shape, with
+    # ``Allow`` listing what each view does answer.
+    http_method_names = [m for m in APIView.http_method_names if m != "options"]
 
     fmt: Format = Format.JSON
 

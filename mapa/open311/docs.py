@@ -93,6 +93,19 @@ API_KEY = OpenApiParameter(
 COMMON = [FORMAT, JURISDICTION, LOCALE]
 
 
+def _in_both_formats(responses: dict[int, OpenApiResponse]) -> dict[Any, OpenApiResponse]:
+    """Each answer as JSON (``.json``, with its example) and as XML (``.xml``: text/xml,
+    UTF-8, the same content as elements), so that a client and a checker of the schema
+    know both media types."""
+    both: dict[Any, OpenApiResponse] = {}
+    for status, response in responses.items():
+        both[(status, "application/json")] = response
+        both[(status, "text/xml")] = OpenApiResponse(
+            response=OpenApiTypes.STR, description=f"{response.description} (XML)"
+        )
+    return both
+
+
 def _ok(description: str, example: Any) -> OpenApiResponse:
     schema: Any = (
         {"type": "array", "items": {"type": "object", "additionalProperties": {}}}
@@ -145,60 +158,64 @@ DISCOVERY: dict[str, Any] = {
     "description": "Where GeoReport v2 is served, in which formats, whom to ask for a key.",
     "tags": TAGS,
     "parameters": [FORMAT, LOCALE],
-    "responses": {
-        200: _ok(
-            "The discovery document.",
-            {
-                "changeset": "2026-11-30T00:00:00Z",
-                "contact": "Gdańskie Centrum Kontaktu, gck@example.org",
-                "key_service": "An api_key is a staff API token...",
-                "endpoints": [
-                    {
-                        "specification": "http://wiki.open311.org/GeoReport_v2",
-                        "url": "https://mapa.example/open311/v2/",
-                        "changeset": "2026-11-30T00:00:00Z",
-                        "type": "production",
-                        "formats": ["application/json", "text/xml"],
-                    }
-                ],
-            },
-        ),
-        404: NOT_FOUND,
-    },
+    "responses": _in_both_formats(
+        {
+            200: _ok(
+                "The discovery document.",
+                {
+                    "changeset": "2026-11-30T00:00:00Z",
+                    "contact": "Gdańskie Centrum Kontaktu, gck@example.org",
+                    "key_service": "An api_key is a staff API token...",
+                    "endpoints": [
+                        {
+                            "specification": "http://wiki.open311.org/GeoReport_v2",
+                            "url": "https://mapa.example/open311/v2/",
+                            "changeset": "2026-11-30T00:00:00Z",
+                            "type": "production",
+                            "formats": ["application/json", "text/xml"],
+                        }
+                    ],
+                },
+            ),
+            404: NOT_FOUND,
+        }
+    ),
 }
 SERVICES: dict[str, Any] = {
     "summary": "Open311: services",
     "description": "Every active category as a service; `metadata`: it asks questions.",
     "tags": TAGS,
     "parameters": COMMON,
-    "responses": {200: _ok("The services.", [SERVICE_EXAMPLE]), 404: NOT_FOUND},
+    "responses": _in_both_formats({200: _ok("The services.", [SERVICE_EXAMPLE]), 404: NOT_FOUND}),
 }
 SERVICE_DEFINITION: dict[str, Any] = {
     "summary": "Open311: a service's definition",
     "description": "The category's questions (attributes), with their datatypes and values.",
     "tags": TAGS,
     "parameters": COMMON,
-    "responses": {
-        200: _ok(
-            "The service definition.",
-            {
-                "service_code": "stray-animal",
-                "attributes": [
-                    {
-                        "variable": True,
-                        "code": "animal",
-                        "datatype": "singlevaluelist",
-                        "required": True,
-                        "datatype_description": "One key of the values.",
-                        "order": 1,
-                        "description": "Jakie zwierzę?",
-                        "values": [{"key": "dog", "name": "pies"}],
-                    }
-                ],
-            },
-        ),
-        404: NOT_FOUND,
-    },
+    "responses": _in_both_formats(
+        {
+            200: _ok(
+                "The service definition.",
+                {
+                    "service_code": "stray-animal",
+                    "attributes": [
+                        {
+                            "variable": True,
+                            "code": "animal",
+                            "datatype": "singlevaluelist",
+                            "required": True,
+                            "datatype_description": "One key of the values.",
+                            "order": 1,
+                            "description": "Jakie zwierzę?",
+                            "values": [{"key": "dog", "name": "pies"}],
+                        }
+                    ],
+                },
+            ),
+            404: NOT_FOUND,
+        }
+    ),
 }
 REQUESTS_GET: dict[str, Any] = {
     "summary": "Open311: service requests",
@@ -221,19 +238,23 @@ REQUESTS_GET: dict[str, Any] = {
         ),
         OpenApiParameter("status", OpenApiTypes.STR, description="`open`, `closed` or both."),
     ],
-    "responses": {
-        200: _ok("The service requests.", [REQUEST_EXAMPLE]),
-        400: BAD_REQUEST,
-        403: FORBIDDEN,
-        404: NOT_FOUND,
-    },
+    "responses": _in_both_formats(
+        {
+            200: _ok("The service requests.", [REQUEST_EXAMPLE]),
+            400: BAD_REQUEST,
+            403: FORBIDDEN,
+            404: NOT_FOUND,
+        }
+    ),
 }
 REQUEST_GET: dict[str, Any] = {
     "summary": "Open311: one service request",
     "description": "A list of one service request, as the standard answers it.",
     "tags": TAGS,
     "parameters": [*COMMON, API_KEY],
-    "responses": {200: _ok("The service request.", [REQUEST_EXAMPLE]), 404: NOT_FOUND},
+    "responses": _in_both_formats(
+        {200: _ok("The service request.", [REQUEST_EXAMPLE]), 403: FORBIDDEN, 404: NOT_FOUND}
+    ),
 }
 REQUESTS_POST: dict[str, Any] = {
     "summary": "Open311: file a service request",
@@ -261,19 +282,21 @@ REQUESTS_POST: dict[str, Any] = {
             media_type="application/x-www-form-urlencoded",
         )
     ],
-    "responses": {
-        200: _ok(
-            "Filed: its id and who handles it, and why.",
-            [
-                {
-                    "service_request_id": "GD-2026-000124",
-                    "service_notice": "Wysłane do Gdański Zarząd Dróg i Zieleni: ...",
-                }
-            ],
-        ),
-        400: BAD_REQUEST,
-        403: FORBIDDEN,
-        429: TOO_MANY_REQUESTS,
-        404: NOT_FOUND,
-    },
+    "responses": _in_both_formats(
+        {
+            200: _ok(
+                "Filed: its id and who handles it, and why.",
+                [
+                    {
+                        "service_request_id": "GD-2026-000124",
+                        "service_notice": "Wysłane do Gdański Zarząd Dróg i Zieleni: ...",
+                    }
+                ],
+            ),
+            400: BAD_REQUEST,
+            403: FORBIDDEN,
+            429: TOO_MANY_REQUESTS,
+            404: NOT_FOUND,
+        }
+    ),
 }

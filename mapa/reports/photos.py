@@ -97,7 +97,16 @@ def _decode(upload: IO[bytes]) -> tuple[Image.Image, str, tuple[float, float] | 
                 original.draft("RGB", (LONG_SIDE, LONG_SIDE))
             image = ImageOps.exif_transpose(original)
             image.load()
-    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError):
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        # Far more pixels than Pillow will open: its header alone says so.
+        raise PhotoError(
+            _(
+                "The photo has far more pixels than a photo needs; the limit is "
+                "%(megapixels)d megapixels. Send a smaller photo."
+            )
+            % {"megapixels": max_pixels // 1_000_000}
+        ) from None
+    except (UnidentifiedImageError, OSError, SyntaxError):
         raise PhotoError(
             _("This file is not a photo Mapa can read; send a JPEG, PNG or WebP photo.")
         ) from None

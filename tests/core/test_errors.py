@@ -29,6 +29,29 @@ def test_an_unknown_api_path_is_a_json_404_that_names_it(client):
     )
 
 
+@pytest.mark.parametrize(
+    "path",
+    ["/api/reports/GD-2026-%25/", "/api/reports/-GD/", "/api/reports/.../", "/api/no-such-thing/"],
+)
+def test_with_debug_on_an_unknown_api_path_is_the_same_json_404(client, settings, path):
+    """A malformed reference matches no URL: Django's own 404 page (DEBUG's list of URL
+    patterns) is for pages only."""
+    settings.DEBUG = True
+    response = client.get(path, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {
+        "detail": f"There is no API endpoint at {response.wsgi_request.path}."
+    }
+
+
+def test_with_debug_on_a_page_keeps_django_s_debug_404(client, settings):
+    settings.DEBUG = True
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("text/html")
+
+
 def test_an_unknown_api_path_is_answered_in_the_requests_language(client):
     assert api_error(client, "/api/no-such-thing/", "pl") == (
         404,

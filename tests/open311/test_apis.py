@@ -276,6 +276,16 @@ def test_wrong_methods_are_405s(client, fmt):
     assert client.post(f"{BASE}requests/GD-2026-000001.{fmt}").status_code == 405
 
 
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+@pytest.mark.parametrize("path", ["discovery", "services", "requests", "requests/GD-2026-000001"])
+def test_options_is_a_405_in_the_standard_shape_not_drf_metadata(client, fmt, path):
+    response = client.options(f"{BASE}{path}.{fmt}")
+    assert response.status_code == 405
+    assert errors_of(response) == ['Niedozwolona metoda "OPTIONS".']
+    assert "GET" in response["Allow"]
+    assert "OPTIONS" not in response["Allow"]
+
+
 @pytest.mark.parametrize("jurisdiction", ["gdansk", "GDANSK", "localhost"])
 def test_the_citys_jurisdiction_is_accepted(client, jurisdiction):
     response = client.get(f"{BASE}services.json?jurisdiction_id={jurisdiction}")

@@ -4,6 +4,11 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import struct
+import subprocess
+import sys
+import zlib
 from datetime import timedelta
 from pathlib import Path
 
@@ -14,6 +19,7 @@ from django.utils import timezone
 from PIL import Image, ImageFile
 
 from mapa.reports.models import Report, ReportPhoto
+from tests.conftest import ROOT
 
 pytestmark = pytest.mark.django_db
 
@@ -212,3 +218,76 @@ def test_decoding_waits_for_a_free_slot_then_says_busy(api, monkeypatch):
     assert response["Retry-After"] == "5"
     assert ReportPhoto.objects.count() == 0
     assert upload(api, photo_bytes(size=(800, 600))).status_code == 201
+
+
+def png_header_of(width: int, height: int) -> bytes:
+    """A PNG of a few dozen bytes that declares ``width`` by ``height`` pixels (a bomb:
+    decoded, it would be gigabytes); Pillow opens it from the header alone."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)  # 8-bit greyscale
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"\x00"))
+        + chunk(b"IEND", b"")
+    )
+
+
+def test_a_decompression_bomb_is_a_400_naming_the_photo_from_its_header(api, monkeypatch):
+    """50,000 by 50,000 px: over twice Pillow's MAX_IMAGE_PIXELS, its DecompressionBombError."""
+
+    def no_decoding(self, *args, **kwargs):
+        raise AssertionError("the photo was decoded")
+
+    monkeypatch.setattr(ImageFile.ImageFile, "load", no_decoding)
+    response = upload(
+        api, png_header_of(50_000, 50_000), name="bomb.png", HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert response.status_code == 400
+    assert response.json() == {
+        "photo": [
+            "The photo has far more pixels than a photo needs; the limit is 24 megapixels. "
+            "Send a smaller photo."
+        ]
+    }
+    assert ReportPhoto.objects.count() == 0
+
+
+# As in Mapa's processes (the next test); pytest resets the filter the app sets.
+@pytest.mark.filterwarnings("error::PIL.Image.DecompressionBombWarning")
+def test_a_bomb_that_pillow_only_warns_of_is_a_400_too(api, monkeypatch):
+    """10,000 by 10,000 px: over MAX_IMAGE_PIXELS, under twice it, where Pillow only warns."""
+    monkeypatch.setattr(ImageFile.ImageFile, "load", lambda *a, **k: pytest.fail("decoded"))
+    response = upload(api, png_header_of(10_000, 10_000), name="bomb.png")
+    assert response.status_code == 400
+    (message,) = response.json()["photo"]
+    assert "24" in message
+    assert ReportPhoto.objects.count() == 0
+
+
+def test_pillow_s_decompression_bomb_warning_is_an_error_in_mapa_s_processes():
+    """Set when the reports app is ready (pytest resets warning filters set while it
+    starts, so this asks a fresh process, as gunicorn's workers are)."""
+    script = (
+        "import io, django; django.setup()\n"
+        "from PIL import Image\n"
+        "from tests.reports.test_photos import png_header_of\n"
+        "try:\n"
+        "    Image.open(io.BytesIO(png_header_of(10_000, 10_000)))\n"
+        "except Image.DecompressionBombWarning:\n"
+        "    print('refused')\n"
+    )
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "mapa.settings", "MAPA_ENV": "test"}
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert done.stdout.strip() == "refused", done.stderr
