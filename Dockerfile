@@ -37,5 +37,9 @@ RUN for po in mapa/locale/*/LC_MESSAGES/*.po; do msgfmt --check -o "${po%.po}.mo
 USER mapa
 ENV PATH=/venv/bin:$PATH
 EXPOSE 8000
+# Liveness (docs/operations.md): the process answers. compose.yaml asks readiness instead
+# for the web service and runs `manage.py health` for the worker.
+HEALTHCHECK --interval=30s --timeout=6s --start-period=120s --retries=3 \
+    CMD ["python", "scripts/healthcheck.py", "live"]
 ENTRYPOINT ["scripts/docker-entrypoint.sh"]
 CMD ["gunicorn", "mapa.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]

@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "csp",  # the Content-Security-Policy header (below)
     "mapa.core",
     "mapa.limits",
+    "mapa.health",
     "mapa.idempotency",
     "mapa.districts",
     "mapa.catalogue",
@@ -102,6 +103,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Database faults as 503s, public reads' statement timeout (mapa/core/faults.py).
+    "mapa.core.faults.DatabaseFaults",
     # Content-Security-Policy and Permissions-Policy on every response (settings below).
     "csp.middleware.CSPMiddleware",
     "mapa.core.middleware.PermissionsPolicy",
@@ -532,6 +535,27 @@ LOGGING = {
 # Debian 12 ships GDAL 3.6. Mapa parses spatial references only from files an
 # administrator imports on purpose (import_boundaries), never from clients.
 SILENCED_SYSTEM_CHECKS = ["gis.W001"]
+
+# Database faults (mapa/core/faults.py, docs/operations.md): public reads (GET of
+# the resident's pages and the public API) are cancelled after this many milliseconds and
+# answered 503 (0: no limit); staff, exports, writes, the worker and commands are not cut.
+MAPA_PUBLIC_STATEMENT_TIMEOUT_MS = env.integer("MAPA_PUBLIC_STATEMENT_TIMEOUT_MS", 5000)
+if 0 < MAPA_PUBLIC_STATEMENT_TIMEOUT_MS < 100:
+    raise ImproperlyConfigured(
+        "MAPA_PUBLIC_STATEMENT_TIMEOUT_MS must be 0 (no limit) or at least 100 milliseconds, "
+        f"got {MAPA_PUBLIC_STATEMENT_TIMEOUT_MS}"
+    )
+# Health (mapa/health/): the worker records a heartbeat every MAPA_WORKER_HEARTBEAT_SECONDS;
+# /health/ready/ answers 503 once the last one is older than MAPA_WORKER_HEARTBEAT_STALE_SECONDS.
+MAPA_WORKER_HEARTBEAT_SECONDS = env.integer("MAPA_WORKER_HEARTBEAT_SECONDS", 30, minimum=1)
+MAPA_WORKER_HEARTBEAT_STALE_SECONDS = env.integer(
+    "MAPA_WORKER_HEARTBEAT_STALE_SECONDS", 120, minimum=2
+)
+if MAPA_WORKER_HEARTBEAT_STALE_SECONDS <= MAPA_WORKER_HEARTBEAT_SECONDS:
+    raise ImproperlyConfigured(
+        "MAPA_WORKER_HEARTBEAT_STALE_SECONDS must be longer than MAPA_WORKER_HEARTBEAT_SECONDS "
+        f"({MAPA_WORKER_HEARTBEAT_STALE_SECONDS} <= {MAPA_WORKER_HEARTBEAT_SECONDS})"
+    )
 
 # Every database session, the primary's and the replica's, starts with these settings
 # (libpq options: no extra statement). Parallel query is for long scans; Mapa's web

@@ -9,6 +9,8 @@ from mapa.core.schema_view import SchemaView
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    # Probes: /health/live/ (the process answers) and /health/ready/ (database and worker).
+    path("health/", include("mapa.health.urls")),
     path("api/", include("mapa.reports.urls")),
     path("api/", include("mapa.catalogue.urls")),
     path("api/", include("mapa.districts.urls")),

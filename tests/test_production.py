@@ -272,3 +272,27 @@ def test_pages_are_served_with_the_browser_security_headers(gunicorn):
     flags = {flag.strip().split("=")[0].lower() for flag in cookies[0].split(";")[1:]}
     assert {"secure", "httponly", "samesite"} <= flags, cookies[0]
     assert "SameSite=Lax" in cookies[0]
+
+
+def test_the_container_healthcheck_gets_past_the_host_check_and_the_https_redirect(gunicorn):
+    """scripts/healthcheck.py, the Dockerfile's and compose's probe, against production."""
+
+    def probe(which: str) -> subprocess.CompletedProcess[str]:
+        env = {"ALLOWED_HOSTS": "127.0.0.1", "MAPA_HEALTHCHECK_PORT": str(gunicorn.port)}
+        return subprocess.run(
+            [sys.executable, "scripts/healthcheck.py", which],
+            cwd=ROOT,
+            env=environment(env),
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+
+    live = probe("live")
+    assert live.returncode == 0, live.stdout + live.stderr + gunicorn.output()[-2000:]
+    assert live.stdout.startswith('200 {"status": "alive"}')
+    # No worker beats for this server's database: not ready, and the probe says why.
+    ready = probe("ready")
+    assert ready.returncode == 1
+    assert ready.stdout.startswith("503 ")
+    assert '"database": "ok"' in ready.stdout

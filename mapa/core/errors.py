@@ -15,12 +15,14 @@ from collections.abc import Callable
 import base64
 import hashlib
 import re
+import sys
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from django.views import defaults
 
+from mapa.core.faults import fault_response
 from mapa.core.middleware import is_api_request
 
 
@@ -76,6 +78,10 @@ class JsonNotFoundWithDebug:
 
 def server_error(request: HttpRequest) -> HttpResponse:
     """Kept simple on purpose: it runs when something is already broken."""
+    # The database's fault raised outside a view (a session's save): a 503, as in a view.
+    fault = fault_response(request, sys.exc_info()[1])
+    if fault is not None:
+        return fault
     if is_api_request(request):
         return _detail(500, _("Something went wrong on our side. Please try again later."))
     return _style_allowed(defaults.server_error(request))

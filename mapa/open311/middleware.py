@@ -37,8 +37,9 @@ class Open311Errors:
         rewritten = error_response(
             Format.guess(request.path), response.status_code, _descriptions(response)
         )
-        if response.has_header("Allow"):
-            rewritten["Allow"] = response["Allow"]
+        for header in ("Allow", "Retry-After"):  # a 405's methods; a 503's or 429's wait
+            if response.has_header(header):
+                rewritten[header] = response[header]
         return rewritten
 
 

@@ -1,7 +1,8 @@
 """Mapa's URLs, and its error handlers, plus views that fail on purpose (tests only)."""
 
 from django.core.exceptions import PermissionDenied, SuspiciousOperation
-from django.http import HttpRequest, HttpResponse
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import path
 
 from mapa import urls as mapa_urls
@@ -23,7 +24,21 @@ def suspicious(request: HttpRequest) -> HttpResponse:
     raise SuspiciousOperation("forced by a test")
 
 
+def slow(request: HttpRequest) -> JsonResponse:
+    """A query that takes ?seconds= (pg_sleep): what a heavy bounding box does to the server."""
+    seconds = float(request.GET.get("seconds", "1"))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_sleep(%s)", [seconds])
+        cursor.execute("SHOW statement_timeout")
+        (timeout,) = cursor.fetchone()
+    return JsonResponse({"slept": seconds, "statement_timeout": timeout})
+
+
 urlpatterns = [
+    # A public read (the statement timeout applies), a page and a staff export (it does not).
+    path("api/reports/test-slow/", slow),
+    path("stats/test-slow/", slow),
+    path("api/exports/test-slow/", slow),
     path("api/test-errors/crash/", crash),
     path("api/test-errors/forbidden/", forbidden),
     path("api/test-errors/suspicious/", suspicious),

@@ -15,10 +15,13 @@ from argparse import ArgumentParser
 from dataclasses import astuple
 from typing import Any
 
-from django.db import close_old_connections
+from django.conf import settings
+from django.db import DatabaseError, close_old_connections
 from django.utils.autoreload import DJANGO_AUTORELOAD_ENV
 from django_tasks_db.management.commands import db_worker
 
+from mapa.core.faults import fault_of
+from mapa.health.heartbeat import release_connections, start_heartbeat
 from mapa.notifications.outbox import sweep
 from mapa.notifications.registry import periodic_jobs
 
@@ -35,7 +38,7 @@ def run_periodic_jobs() -> None:
         except Exception:  # the next sweep runs it again
             logger.exception("Periodic job %r failed", name)
         finally:
-            close_old_connections()
+            release_connections()  # survives the database being away
 
 
 def sweep_forever(interval: float) -> None:
@@ -46,7 +49,7 @@ def sweep_forever(interval: float) -> None:
         except Exception:  # the next sweep tries again; the worker keeps running tasks
             logger.exception("Outbox sweep failed")
         finally:
-            close_old_connections()
+            release_connections()  # survives the database being away
         run_periodic_jobs()
 
 
@@ -66,6 +69,8 @@ class Command(db_worker.Command):
         sweep_interval = options.pop("sweep_interval")
         # With --reload, the parent only watches files; the child runs tasks and sweeps.
         if not options.get("reload") or os.environ.get(DJANGO_AUTORELOAD_ENV) == "true":
+            # /health/ready/ reads it (MAPA_WORKER_HEARTBEAT_SECONDS; mapa/health/).
+            start_heartbeat(settings.MAPA_WORKER_HEARTBEAT_SECONDS)
             swept = sweep()  # first, so that a --batch run sends what the sweep finds
             close_old_connections()
             logger.info("Outbox swept: %s enqueued again, %s uncertain", *astuple(swept))
@@ -73,4 +78,22 @@ class Command(db_worker.Command):
             threading.Thread(
                 target=sweep_forever, args=(sweep_interval,), daemon=True, name="outbox-sweep"
             ).start()
-        super().handle(**options)
+        self.run_tasks_through_database_faults(options)
+
+    def run_tasks_through_database_faults(self, options: dict[str, Any]) -> None:
+        """django-tasks-db's loop, started again when PostgreSQL goes away and comes back.
+
+        Its loop ends with the database's error (a task's result could not be saved), and
+        the process would stop half-way; a restart is not needed: the loop waits and resumes.
+        SIGTERM still stops it (the loop's own signal handler exits, in a wait too).
+        """
+        while True:
+            try:
+                super().handle(**options)
+                return
+            except DatabaseError as exc:
+                if fault_of(exc) is None:
+                    raise
+                logger.warning("Database unavailable (%s); tasks resume when it is back", exc)
+                release_connections()
+                time.sleep(max(options["interval"], 1.0))
