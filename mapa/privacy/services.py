@@ -73,7 +73,7 @@ def erase_contact_data(report_ids: list[int], *, reason: Reason, only_email: str
     references = [report.reference for report in reports]
     now = timezone.now()
 
-    messages = _erase_outbox(reports, ids, references, now)
+    messages = _erase_outbox(reports, ids, references, now, only_email=only_email)
     sms_cases = SmsCase.objects.filter(Q(report_id__in=ids) | Q(reference__in=references))
     sms_cases_erased = sms_cases.exclude(phone="").update(phone="")
     ResidentSms.objects.filter(report_id__in=ids).delete()
@@ -99,13 +99,25 @@ def erase_contact_data(report_ids: list[int], *, reason: Reason, only_email: str
     return Erased(count, messages, sms_cases_erased, follows_erased)
 
 
-def _erase_outbox(reports: list[Report], ids: list[int], references: list[str], now: object) -> int:
-    """The resident's messages about these reports (and their SMS cases'), blanked."""
+def _erase_outbox(
+    reports: list[Report], ids: list[int], references: list[str], now: object, *, only_email: str
+) -> int:
+    """The resident's messages about these reports (and their SMS cases'), blanked. On
+    retention, followers' messages about them too; on a request, only the reporter's (to
+    their address or their numbers: a neighbour's pending update still goes)."""
     rows = Notification.objects.filter(
         Q(report_id__in=ids) | Q(report__isnull=True, payload__reference__in=references),
         unit__isnull=True,
         channel__in=[Channel.EMAIL, Channel.SMS],
     ).exclude(recipient="")
+    if only_email:
+        phones = {report.reporter_phone for report in reports} | {
+            case.phone for report in reports if (case := _sms_case(report)) is not None
+        }
+        rows = rows.filter(
+            Q(recipient__iexact=only_email.strip())
+            | Q(channel=Channel.SMS, recipient__in=[phone for phone in phones if phone])
+        )
     count = 0
     for pk, status in rows.values_list("pk", "status"):
         changes: dict[str, object] = {"recipient": "", "key": f"erased:{pk}", "updated_at": now}
@@ -113,6 +125,13 @@ def _erase_outbox(reports: list[Report], ids: list[int], references: list[str], 
             changes |= {"status": Status.FAILED, "last_error": "Contact data erased: not sent."}
         count += Notification.objects.filter(pk=pk).update(**changes)
     return count
+
+
+def _sms_case(report: Report) -> SmsCase | None:
+    try:
+        return report.sms_case
+    except SmsCase.DoesNotExist:
+        return None
 
 
 def _erase_from_internal_notes(report: Report) -> None:

@@ -215,6 +215,12 @@ def test_pending_messages_to_them_are_cancelled(make_report):
     report = make_report(reporter_email=RESIDENT)
     pending = Notification.objects.get(report=report, recipient=RESIDENT)
     assert pending.status == Status.PENDING
+    # A neighbour following the report has an update waiting too: theirs still goes.
+    neighbour = Notification.objects.create(
+        report=report, event="follow_update", recipient="sasiad@example.org", key="neighbour-1"
+    )
     post_form(csrf_client(), removal_path(report), {"scope": "report"})
     pending.refresh_from_db()
     assert (pending.recipient, pending.status) == ("", Status.FAILED)
+    neighbour.refresh_from_db()
+    assert (neighbour.recipient, neighbour.status) == ("sasiad@example.org", Status.PENDING)
