@@ -43,6 +43,8 @@ from mapa.catalogue.routing import explain
 from mapa.core.api import LimitedMultiPartParser
 from mapa.core.text import unstorable_reason
 from mapa.districts.models import City
+from mapa.idempotency import http as idempotency
+from mapa.idempotency.services import KeyPending, KeyReused, Outcome, request_hash, respond_once
 from mapa.open311 import docs
 from mapa.open311.errors import Open311Error, flatten
 from mapa.open311.formats import Format, error_response, render
@@ -223,7 +225,35 @@ class RequestListApi(Open311Api):
         assert account is not None
         if not may(account, Action.INTAKE):
             raise Open311Error(403, _("api_key: this account may not file service requests."))
-        report = request_file(request=new_request(self.params(request)), account=account)
+        try:
+            key = idempotency.key_from(request)
+        except idempotency.InvalidKey as exc:
+            raise Open311Error.bad_field(idempotency.HEADER, str(exc)) from None
+        params = self.params(request)
+        if key is None:
+            return self.file(params, account)
+        scope = idempotency.scope_of(account)
+
+        def perform() -> Outcome:
+            response = self.file(params, account)
+            body = response.content.decode()
+            return Outcome(response.status_code, response["Content-Type"], body)
+
+        # The request as sent, but for the api_key (the account is the scope).
+        sent = {name: params.getlist(name) for name in params if name != "api_key"}
+        fingerprint = request_hash(scope=scope, method="POST", path=request.path, data=sent)
+        try:
+            outcome = respond_once(scope=scope, key=key, fingerprint=fingerprint, perform=perform)
+        except KeyReused:
+            message = f"{idempotency.HEADER}: {idempotency.reused_message()}"
+            raise Open311Error(409, message) from None
+        except KeyPending:
+            raise Open311Error(409, idempotency.pending_message()) from None
+        return idempotency.replayable(outcome)
+
+    def file(self, params: MultiValueDict[str, Any], account: User) -> HttpResponse:
+        """File the service request ``params`` describe; its answer (refusals raise)."""
+        report = request_file(request=new_request(params), account=account)
         created = {
             "service_request_id": report.reference,
             "service_notice": explain(report.routing),

@@ -67,6 +67,23 @@ TOO_MANY_REQUESTS = _error(
 FORBIDDEN = _error(
     403, "No api_key, or not one that may do this.", "api_key: this api_key is not valid."
 )
+CONFLICT = _error(
+    409,
+    "The `Idempotency-Key` was used before for another request. Nothing was filed.",
+    "Idempotency-Key: This Idempotency-Key was already used for a different request; "
+    "send a new key with a new request.",
+)
+IDEMPOTENCY_KEY = OpenApiParameter(
+    "Idempotency-Key",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    description=(
+        "Optional, a unique key per request (a UUID): a retry with the same key and the "
+        "same parameters files nothing and gets the first answer again, with "
+        "`Idempotent-Replayed: true`; with other parameters it is a 409. Keys belong to "
+        "the api_key's account and are forgotten after 24 hours, as for `POST /api/reports/`."
+    ),
+)
 
 FORMAT = OpenApiParameter(
     "fmt",
@@ -265,7 +282,7 @@ REQUESTS_POST: dict[str, Any] = {
         "Routed exactly as `POST /api/reports/`; the id is returned at once (no tokens)."
     ),
     "tags": TAGS,
-    "parameters": [*COMMON, RETRY_AFTER],
+    "parameters": [*COMMON, RETRY_AFTER, IDEMPOTENCY_KEY],
     "request": {"application/x-www-form-urlencoded": OpenApiTypes.OBJECT},
     "examples": [
         OpenApiExample(
@@ -295,6 +312,7 @@ REQUESTS_POST: dict[str, Any] = {
             ),
             400: BAD_REQUEST,
             403: FORBIDDEN,
+            409: CONFLICT,
             429: TOO_MANY_REQUESTS,
             404: NOT_FOUND,
         }
