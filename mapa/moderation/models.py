@@ -50,7 +50,7 @@ def normalized_network(raw: str) -> str:
         ) from None
 
 
-class CidrField(models.Field[str, str]):
+class CidrField(models.Field[str | None, str | None]):
     """PostgreSQL's ``cidr``: an IPv4 or IPv6 network, read and written as text."""
 
     description = _("IP network")
