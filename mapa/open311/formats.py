@@ -9,7 +9,9 @@ str, int, float, bool, None, a nested record (dict) or a list of records.
   as strings, numbers or URIs, with no null.
 * XML writes them as empty elements, as the standard's examples do, is built
   with ElementTree (never by joining strings) and starts with the UTF-8
-  declaration the standard requires.
+  declaration the standard requires. A character XML 1.0 cannot hold (a C0
+  control but tab, line feed and carriage return; U+FFFE, U+FFFF) is written as
+  U+FFFD; a carriage return as ``&#13;``, so that it is read back as itself.
 
 Errors are always the standard's array, ``[{"code": 400, "description": "..."}]``,
 or ``<errors><error><code/><description/></error></errors>``.
@@ -18,6 +20,7 @@ or ``<errors><error><code/><description/></error></errors>``.
 from __future__ import annotations
 
 import json
+import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Mapping, Sequence
 from enum import StrEnum
@@ -82,7 +85,9 @@ def render(
         _fill(element, records)
     else:
         _fill_list(element, ITEM_ELEMENT[root], records)
-    body_bytes = XML_DECLARATION + ET.tostring(element, encoding="utf-8")
+    # A carriage return as a reference: raw, XML parsers read it as a line feed.
+    # (ElementTree already writes attributes' that way; the values are in text.)
+    body_bytes = XML_DECLARATION + ET.tostring(element, encoding="utf-8").replace(b"\r", b"&#13;")
     return _marked(HttpResponse(body_bytes, status=status, content_type=XML_TYPE))
 
 
@@ -135,4 +140,16 @@ def _text(value: Any) -> str | None:
         return None
     if isinstance(value, bool):
         return "true" if value else "false"
-    return str(value)
+    return xml_text(str(value))
+
+
+# What XML 1.0 cannot hold at all, not even as a character reference: the C0 controls
+# but tab, line feed and carriage return, and the non-characters U+FFFE and U+FFFF.
+# (Lone surrogates never reach here: the API refuses them, as PostgreSQL would.)
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def xml_text(text: str) -> str:
+    """``text`` as XML can carry it: each character XML 1.0 forbids becomes U+FFFD (the
+    replacement character), so the document stays well-formed; JSON carries them all."""
+    return _NOT_XML.sub("\ufffd", text)

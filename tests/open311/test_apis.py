@@ -382,3 +382,16 @@ def test_errors_from_outside_the_views_are_in_the_standard_shape_too(client, sen
     response = send(client)
     assert response.status_code == status
     assert errors_of(response)
+
+
+def test_control_characters_keep_the_xml_well_formed(client, make_report):
+    """XML 1.0 cannot hold U+0001 even as a reference: it becomes U+FFFD; a carriage
+    return is written as &#13; so that it is read back as itself, not as a line feed."""
+    report = make_report(description="a\x01b\rc\x1fd\ufffe", address="x\x0by")
+    response = client.get(f"{BASE}requests/{report.reference}.xml")
+    assert response.status_code == 200
+    request = xml_of(response).find("request")
+    assert request.findtext("description") == "a\ufffdb\rc\ufffdd\ufffd"
+    assert request.findtext("address") == "x\ufffdy"
+    as_json = client.get(f"{BASE}requests/{report.reference}.json").json()
+    assert as_json[0]["description"] == "a\x01b\rc\x1fd\ufffe"
