@@ -19,6 +19,7 @@ pins are the reports' public features.
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -118,6 +119,22 @@ def script_safe_json(text: str) -> str:
     for char, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026")):
         text = text.replace(char, escaped)
     return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+
+
+class Html(Element):
+    """Finished HTML put in the page as it is.
+
+    branca's ``Element(text)`` compiles ``text`` as a Jinja2 template, and Jinja2 runs what
+    it finds: a unit's or a category's name with ``{{ ... }}`` in it (staff type them)
+    would be evaluated on the server. Here the text is a value of a fixed template.
+    """
+
+    _template = Template("{{ this.text }}")
+
+    def __init__(self, text: str) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self._name = "Html"
+        self.text = text
 
 
 class PinsFromSql(MacroElement):
@@ -242,7 +259,7 @@ def render_briefing_map(
     figure = cast(Figure, fmap.get_root())
     figure.title = html.escape(f"{title} — {_('Mapa Porządku — Gdańsk')}")
     figure.header.add_child(
-        Element(
+        Html(
             format_html(
                 '<meta http-equiv="Content-Security-Policy" content="{}">',
                 content_security_policy(),
@@ -251,15 +268,27 @@ def render_briefing_map(
         name="mapa_csp",
         index=1,  # after the charset
     )
-    figure.header.add_child(Element(inline_styles()), name="mapa_styles")
-    figure.header.add_child(Element(inline_scripts()), name="mapa_scripts")
+    figure.header.add_child(Html(inline_styles()), name="mapa_styles")
+    figure.header.add_child(Html(inline_scripts()), name="mapa_scripts")
     panel = render_to_string(
         "exports/briefing_panel.html",
         _panel_context(scope, data, title, base_url, generated_at),
     )
-    figure.html.add_child(Element(panel), name="mapa_panel")
+    figure.html.add_child(Html(panel), name="mapa_panel")
     language = "en" if is_english() else "pl"
-    return pins.splice(figure.render(), f'<html lang="{language}">')
+    return pins.splice(zoomable(figure.render()), f'<html lang="{language}">')
+
+
+_VIEWPORT = re.compile(r'<meta name="viewport"[^>]*>')
+
+
+def zoomable(page: str) -> str:
+    """``page`` with a viewport that lets the reader zoom: folium's says
+    ``maximum-scale=1.0, user-scalable=no``, which stops people with low vision from
+    enlarging the page (WCAG 1.4.4; axe's meta-viewport rule)."""
+    return _VIEWPORT.sub(
+        '<meta name="viewport" content="width=device-width, initial-scale=1">', page, count=1
+    )
 
 
 def briefing_map(
