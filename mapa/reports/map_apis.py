@@ -1,6 +1,7 @@
 """The map's API: tiles of open reports with exact counts, and the count in a view.
 
-``GET /api/reports/map/<z>/<x>/<y>.geojson`` answers one tile (``mapa.reports.tiles``);
+``GET /api/reports/map/<z>/<x>/<y>.geojson[?size=512]`` answers one tile
+(``mapa.reports.tiles``; the map asks for 512-px tiles, a quarter of the requests);
 ``GET /api/reports/map/count/?bbox=`` how many open reports a view holds. The staff's
 map (``mapa.staff.map_apis``) answers the same with the dispatcher's filters, through
 ``answer_tile`` and ``answer_count`` here: one mechanism for both maps.
@@ -34,7 +35,14 @@ from mapa.reports.filters import parse_bbox
 from mapa.reports.geojson import PUBLIC, FeatureShape
 from mapa.reports.map_cache import Answer, cached_answer, key_and_tag, uncached_answer
 from mapa.reports.models import OPEN_STATUSES, PUBLIC_REPORTS, Report
-from mapa.reports.tiles import Tile, bbox_areas, count_in_bbox, tile_geojson
+from mapa.reports.tiles import (
+    SIZES,
+    TILE_PIXELS,
+    Tile,
+    bbox_areas,
+    count_in_bbox,
+    tile_geojson,
+)
 
 ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 JSON_TYPE = "application/json"
@@ -45,6 +53,18 @@ def tile_or_404(z: int, x: int, y: int) -> Tile:
         return Tile(z, x, y)
     except ValueError:
         raise NotFound(_("There is no map tile %(tile)s.") % {"tile": f"{z}/{x}/{y}"}) from None
+
+
+def size_or_400(raw: str | None) -> int:
+    """The ``size`` query parameter: the tile's size on screen, 256 px when not given."""
+    if raw is None:
+        return TILE_PIXELS
+    for size in SIZES:
+        if raw == str(size):
+            return size
+    raise ValidationError(
+        {"size": [_("Give the tile's size as 256, 512 or 1024 (pixels), or leave it out.")]}
+    )
 
 
 def bbox_or_400(raw: str | None) -> tuple[str, Polygon]:
@@ -64,16 +84,18 @@ def answer_tile(
     *,
     shape: FeatureShape,
     question: str,
+    size: int = TILE_PIXELS,
     cacheable: bool = True,
     private: bool = False,
 ) -> HttpResponse:
-    """A tile of ``reports`` as clusters and points, from the cache when it is current."""
-    question = f"tile:{tile.key}:{translation.get_language()}:{question}"
+    """A tile of ``reports`` as clusters and points on the grid of ``size`` px, from the
+    cache when it is current."""
+    question = f"tile:{tile.key}@{size}:{translation.get_language()}:{question}"
     return _answer(
         request,
         question,
         tile.areas(),
-        lambda: tile_geojson(reports, tile, shape),
+        lambda: tile_geojson(reports, tile, shape, size),
         content_type=f"{GEOJSON}; charset=utf-8",
         cacheable=cacheable,
         private=private,
@@ -164,8 +186,10 @@ def open_reports() -> QuerySet[Report]:
             "three reports is one cluster with its exact `count`, at its reports' mean "
             "position; the reports of the other cells are points, as the list shows them. "
             "From zoom 18 every report is a point. `numberMatched` is the tile's exact "
-            "count, so the tiles covering an area add up to its count at every zoom."
-            + shapes.CACHING
+            "count, so the tiles covering an area add up to its count at every zoom. "
+            "With `size=512` (or 1024) the tile is cut on the grid of the zoom at which it "
+            "is shown that large: 8 (16) cells a side, the clusters of the four (sixteen) "
+            "256-px tiles of the next zoom(s), in one request." + shapes.CACHING
         ),
         tags=["reports"],
         auth=doc.PUBLIC,
@@ -173,6 +197,7 @@ def open_reports() -> QuerySet[Report]:
         responses={
             (200, doc.GEOJSON): shapes.MapTile,
             304: OpenApiResponse(description="Not modified since the `If-None-Match` tag."),
+            400: doc.validation_error({"size": [shapes.SIZE_ERROR]}),
             404: doc.not_found("map tile", "There is no map tile 12/5000/1308."),
         },
         examples=[shapes.TILE_EXAMPLE],
@@ -183,7 +208,10 @@ class MapTileApi(APIView):
 
     def get(self, request: Request, z: int, x: int, y: int) -> HttpResponse:
         tile = tile_or_404(z, x, y)
-        return answer_tile(request, open_reports(), tile, shape=PUBLIC, question="public")
+        size = size_or_400(request.query_params.get("size"))
+        return answer_tile(
+            request, open_reports(), tile, shape=PUBLIC, question="public", size=size
+        )
 
 
 @extend_schema_view(

@@ -75,7 +75,21 @@ TILE_PARAMETERS = [
         ("x", "Column, 0 to 2^z - 1, from the west (antimeridian).", 2260),
         ("y", "Row, 0 to 2^z - 1, from the north.", 1308),
     )
+] + [
+    OpenApiParameter(
+        "size",
+        int,
+        enum=[256, 512, 1024],
+        default=256,
+        description=(
+            "The tile's size on screen in pixels: its grid is that of zoom z + 1 for 512, "
+            "z + 2 for 1024 (64-px cells). The map asks for 512-px tiles."
+        ),
+        examples=[OpenApiExample("512", 512)],
+    )
 ]
+
+SIZE_ERROR = "Give the tile's size as 256, 512 or 1024 (pixels), or leave it out."
 
 BBOX_PARAMETER = OpenApiParameter(
     "bbox",

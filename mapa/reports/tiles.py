@@ -7,6 +7,11 @@ cluster: its exact count, the mean position of its reports and their extent; a c
 with fewer shows them as points (the same Feature as the list API's). From
 ``POINTS_FROM_ZOOM`` on, every report is a point.
 
+A tile may also be asked for at a larger ``size`` (512 or 1024 px): the same area, cut
+on the grid of the zoom at which it is shown that large (8 or 16 cells a side, 64 px
+each on screen). A 512-px tile ``z/x/y`` thus holds exactly the clusters and points of
+the four 256-px tiles of zoom ``z + 1`` it covers, in one request.
+
 Every report falls in exactly one cell at each zoom, because the cell is computed from
 the report's own Mercator coordinates on one global grid (``floor((X + HALF) / cell)``)
 and the tile's index prefilter is only widened, never trusted. So the counts of the
@@ -33,6 +38,7 @@ HALF = 20037508.342789244  # half the Web Mercator world's width, metres (EPSG:3
 MAX_LATITUDE = 85.0511287798066  # where the Web Mercator square ends
 TILE_PIXELS = 256
 CELLS = 4  # cells per tile side: 64 px each
+SIZES = (256, 512, 1024)  # a tile's size on screen, px: its grid is that of zoom z + log2(size/256)
 POINTS_UP_TO = 3  # a cell with at most this many reports shows them as points
 POINTS_FROM_ZOOM = 18  # from here on every report is a point
 MAX_ZOOM = 22
@@ -166,25 +172,37 @@ SELECT json_build_object(
 """
 
 
-def tile_geojson(reports: QuerySet[Report], tile: Tile, shape: FeatureShape) -> str:
-    """The reports of ``reports`` in ``tile``, as clusters and points (a FeatureCollection
-    with ``numberMatched``, the tile's exact count)."""
+def display_zoom(tile: Tile, size: int) -> int:
+    """The zoom whose grid a tile shown ``size`` px wide is cut on."""
+    if size not in SIZES:
+        raise ValueError(f"no tile size {size}")
+    return tile.z + (size // TILE_PIXELS).bit_length() - 1
+
+
+def tile_geojson(
+    reports: QuerySet[Report], tile: Tile, shape: FeatureShape, size: int = TILE_PIXELS
+) -> str:
+    """The reports of ``reports`` in ``tile``, as clusters and points on the grid of the
+    tile shown ``size`` px wide (a FeatureCollection with ``numberMatched``, the tile's
+    exact count)."""
+    zoom = display_zoom(tile, size)
+    cells = CELLS * size // TILE_PIXELS  # per tile side
     candidates = (
         reports.filter(location__bboverlaps=tile_envelope(tile)).order_by().values("id", "location")
     )
     candidates_sql, candidates_params = candidates.query.sql_with_params()
-    per_side = 2**tile.z * CELLS
+    per_side = 2**tile.z * cells
     cell = 2 * HALF / per_side
-    points_up_to = POINTS_UP_TO if tile.z < POINTS_FROM_ZOOM else 2**31
-    first_x, first_y = tile.x * CELLS, tile.y * CELLS
+    points_up_to = POINTS_UP_TO if zoom < POINTS_FROM_ZOOM else 2**31
+    first_x, first_y = tile.x * cells, tile.y * cells
     params: list[Any] = [
         cell,
         cell,
         *candidates_params,
         first_x,
-        first_x + CELLS - 1,
+        first_x + cells - 1,
         first_y,
-        first_y + CELLS - 1,
+        first_y + cells - 1,
         points_up_to,
         points_up_to,
         *shape.params(),

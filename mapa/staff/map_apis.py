@@ -18,7 +18,7 @@ from rest_framework.request import Request
 
 from mapa.core import openapi as doc
 from mapa.reports import map_openapi as map_shapes
-from mapa.reports.map_apis import answer_count, answer_tile, tile_or_404
+from mapa.reports.map_apis import answer_count, answer_tile, size_or_400, tile_or_404
 from mapa.reports.models import Report
 from mapa.staff import openapi as shapes
 from mapa.staff.access import visible_reports
@@ -91,13 +91,15 @@ class CaseMapTileApi(StaffApi):
 
     def get(self, request: Request, z: int, x: int, y: int) -> HttpResponse:
         tile = tile_or_404(z, x, y)
-        params = without(request.query_params, "bbox")
+        size = size_or_400(request.query_params.get("size"))
+        params = without(request.query_params, "bbox", "size")
         return answer_tile(
             request,
             filtered(request.user, params),
             tile,
             shape=staff_shape(with_contact=False),
             question=question(request.user, params),
+            size=size,
             cacheable="overdue" not in params,
             private=True,
         )

@@ -140,6 +140,9 @@ def test_the_count_is_the_sql_count_of_open_reports_in_the_box(api, make_report)
         ("/api/reports/map/count/?bbox=18.7,54.3,18.6,54.4", 400, "bbox"),
         ("/api/reports/map/3/8/0.geojson", 404, "detail"),
         ("/api/reports/map/23/0/0.geojson", 404, "detail"),
+        ("/api/reports/map/3/0/0.geojson?size=300", 400, "size"),
+        ("/api/reports/map/3/0/0.geojson?size=", 400, "size"),
+        ("/api/reports/map/3/0/0.geojson?size=%C2%B2", 400, "size"),
     ],
 )
 @pytest.mark.django_db
@@ -147,3 +150,25 @@ def test_bad_questions_are_named(api, url, status, field):
     response = api.get(url, HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == status, response.content
     assert field in json.loads(response.content)
+
+
+@pytest.mark.django_db
+def test_a_512_px_tile_is_cached_apart_and_shows_a_new_report_at_once(api, make_report):
+    """The size is part of the question (cache key and ETag), and the map's change
+    counters invalidate a 512-px tile as they do a 256-px one."""
+    first = make_report(lon=NEPTUNE[0], lat=NEPTUNE[1])
+    url = tile_of(*NEPTUNE, 14)
+    small = api.get(url)
+    big = api.get(url, {"size": 512})
+    assert big.status_code == 200, big.content
+    assert big["ETag"] != small["ETag"]
+    assert shown(big.json()) == {first.reference}
+    assert api.get(url, {"size": 512}, HTTP_IF_NONE_MATCH=big["ETag"]).status_code == 304
+
+    second = make_report(lon=NEPTUNE[0] + 0.0005, lat=NEPTUNE[1])
+    again = api.get(url, {"size": 512}, HTTP_IF_NONE_MATCH=big["ETag"])
+    assert again.status_code == 200
+    assert shown(again.json()) == {first.reference, second.reference}
+
+    report_change_status(report=first, status=ReportStatus.RESOLVED, public_note="Naprawione.")
+    assert shown(api.get(url, {"size": 512}).json()) == {second.reference}

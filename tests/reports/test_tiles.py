@@ -16,7 +16,14 @@ from django.db import connection
 
 from mapa.reports.geojson import PUBLIC
 from mapa.reports.map_apis import open_reports
-from mapa.reports.tiles import CELLS, POINTS_FROM_ZOOM, POINTS_UP_TO, Tile, tile_geojson
+from mapa.reports.tiles import (
+    CELLS,
+    POINTS_FROM_ZOOM,
+    POINTS_UP_TO,
+    Tile,
+    display_zoom,
+    tile_geojson,
+)
 from tests.reports.map_data import load_reports
 
 OPEN = ("new", "accepted", "in_progress")
@@ -67,10 +74,10 @@ def _box_to_wkt(box: str) -> str:
     return Polygon.from_bbox((west, south, east, north)).wkt
 
 
-def tile(t: Tile) -> dict[str, Any]:
+def tile(t: Tile, size: int = 256) -> dict[str, Any]:
     import json
 
-    data: dict[str, Any] = json.loads(tile_geojson(open_reports(), t, PUBLIC))
+    data: dict[str, Any] = json.loads(tile_geojson(open_reports(), t, PUBLIC, size))
     return data
 
 
@@ -132,6 +139,62 @@ def test_points_where_few_and_every_report_a_point_from_zoom_18(make_report):
     )
     close = tile(Tile(z, x, y))
     assert {f["properties"]["reference"] for f in close["features"]} == {r.reference for r in crowd}
+
+
+def children(t: Tile, levels: int) -> list[Tile]:
+    """The tiles ``levels`` zooms down that ``t`` covers."""
+    k = 2**levels
+    return [Tile(t.z + levels, t.x * k + i, t.y * k + j) for i in range(k) for j in range(k)]
+
+
+def features(collection: dict[str, Any]) -> list[str]:
+    """A tile's features, comparable across tiles (clusters by count and place, points by
+    reference), sorted."""
+    import json
+
+    return sorted(json.dumps(f, sort_keys=True) for f in collection["features"])
+
+
+@pytest.mark.django_db
+def test_a_larger_tile_holds_exactly_the_clusters_and_points_of_the_tiles_it_covers(make_report):
+    """A 512-px tile z/x/y is cut on zoom z+1's grid: the same clusters (exact counts, the
+    same positions and extents) and points as its four 256-px tiles, in one answer; a
+    1024-px one as its sixteen tiles two zooms down. Points from zoom 18 go by the zoom
+    the tile is shown at."""
+    load_reports(8_000, open_percent=85)
+    for t, size, levels in (
+        (city_tiles(10)[0], 512, 1),
+        *((t, 512, 1) for t in city_tiles(12)),
+        (city_tiles(11)[0], 1024, 2),
+    ):
+        big = tile(t, size)
+        small = [tile(c) for c in children(t, levels)]
+        assert big["numberMatched"] == sum(c["numberMatched"] for c in small), (t, size)
+        assert features(big) == sorted(f for c in small for f in features(c)), (t, size)
+        assert big["tile"] == [t.z, t.x, t.y]
+
+    # A crowd on one spot: a cluster on zoom 17's grid, points on zoom 18's.
+    crowd = {make_report(lon=18.66, lat=54.36).reference for _ in range(POINTS_UP_TO + 2)}
+    z = POINTS_FROM_ZOOM - 1
+    n = 2**z
+    x = math.floor((18.66 + 180) / 360 * n)
+    y = math.floor(
+        (1 - math.log(math.tan(math.pi / 4 + math.radians(54.36) / 2)) / math.pi) / 2 * n
+    )
+    assert display_zoom(Tile(z, x, y), 512) == POINTS_FROM_ZOOM
+    small = [f["properties"] for f in tile(Tile(z, x, y))["features"]]
+    big = [f["properties"] for f in tile(Tile(z, x, y), 512)["features"]]
+    assert any(p.get("cluster") and p["count"] >= len(crowd) for p in small)
+    assert crowd <= {p.get("reference") for p in big}
+    assert not any(p.get("cluster") for p in big)
+
+    def clusters(collection: dict[str, Any]) -> int:
+        return sum(1 for f in collection["features"] if f["properties"].get("cluster"))
+
+    city = city_tiles(10)
+    assert sum(clusters(tile(t, 512)) for t in city) > sum(clusters(tile(t)) for t in city)
+    with pytest.raises(ValueError, match="no tile size"):
+        display_zoom(Tile(3, 0, 0), 300)
 
 
 def test_a_tile_outside_the_grid_is_refused():

@@ -2,6 +2,10 @@
 // exact counts where reports are many, points where they are few, and the exact number in
 // view (GET …/map/count/?bbox=). The resident's map and the dispatcher's use this one layer.
 //
+// The tiles are asked for 512 px wide (?size=512): tile z-1/x/y cut on the grid of the shown
+// zoom z, the clusters of the four 256-px tiles it covers in one request (a quarter of the
+// requests, the same clusters on screen).
+//
 // Each tile is asked for once: what was loaded is kept (per zoom) and reused when the map
 // pans or zooms back; a tile being loaded is not asked for again. `refresh()` forgets
 // everything (new filters, or a report just filed); the browser then revalidates with the
@@ -11,6 +15,7 @@ import { getJSON } from "../lib/api.js";
 import { debounce } from "../lib/dom.js";
 
 const TILE = 256;
+const META = 512; // the size of the tiles asked for: 2 × 2 display tiles
 const MIN_ZOOM = 0;
 const MAX_ZOOM = 20;
 
@@ -41,7 +46,7 @@ export class ReportTiles {
 
   /** Drop every loaded tile and count (the filters changed, or a report was filed). */
   forget() {
-    this.tiles = new Map(); // "z/x/y" → Promise of {layer, collection}
+    this.tiles = new Map(); // "z/x/y@size" → Promise of {layer, collection}
     this.counts = new Map(); // bbox → Promise of count
     const params = this.params();
     this.query = params === null ? null : new URLSearchParams(
@@ -79,22 +84,28 @@ export class ReportTiles {
     await counting;
   }
 
+  /** The tiles covering the view shown at `zoom`: 512-px tiles of zoom - 1 ("z/x/y@512"),
+   * or the one 256-px tile of zoom 0. */
   visibleTiles(zoom) {
-    const bounds = this.map.getPixelBounds(); // at the current (integer) zoom: 256 px tiles
-    const last = 2 ** zoom - 1;
+    const size = zoom > 0 ? META : TILE;
+    const z = zoom - Math.log2(size / TILE);
+    const bounds = this.map.getPixelBounds(); // at the current (integer) zoom
+    const last = 2 ** z - 1;
     const clamp = (v) => Math.max(0, Math.min(last, v));
-    const x0 = clamp(Math.floor(bounds.min.x / TILE));
-    const x1 = clamp(Math.floor((bounds.max.x - 1) / TILE));
-    const y0 = clamp(Math.floor(bounds.min.y / TILE));
-    const y1 = clamp(Math.floor((bounds.max.y - 1) / TILE));
+    const x0 = clamp(Math.floor(bounds.min.x / size));
+    const x1 = clamp(Math.floor((bounds.max.x - 1) / size));
+    const y0 = clamp(Math.floor(bounds.min.y / size));
+    const y1 = clamp(Math.floor((bounds.max.y - 1) / size));
     const keys = [];
-    for (let x = x0; x <= x1; x += 1) for (let y = y0; y <= y1; y += 1) keys.push(`${zoom}/${x}/${y}`);
+    for (let x = x0; x <= x1; x += 1) for (let y = y0; y <= y1; y += 1) keys.push(`${z}/${x}/${y}@${size}`);
     return keys;
   }
 
   tile(key) {
     if (!this.tiles.has(key)) {
-      const url = `${this.tileUrl}/${key}.geojson${this.query ? `?${this.query}` : ""}`;
+      const [path, size] = key.split("@");
+      const query = [size === String(TILE) ? "" : `size=${size}`, this.query].filter(Boolean).join("&");
+      const url = `${this.tileUrl}/${path}.geojson${query ? `?${query}` : ""}`;
       const loading = getJSON(url).then((collection) => ({ collection, layer: this.draw(collection) }));
       loading.catch(() => this.tiles.delete(key)); // a failed tile is asked for again later
       this.tiles.set(key, loading);
