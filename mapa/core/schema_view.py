@@ -26,7 +26,9 @@ class SchemaView(SpectacularAPIView):
     _lock: ClassVar[threading.Lock] = threading.Lock()
 
     def _get_schema_response(self, request: Any) -> Response:
-        version = self.api_version or request.version or self._get_version_parameter(request)
+        version = (
+            self.api_version or request.version or self._get_version_parameter(request)  # type: ignore[no-untyped-call]
+        )
         key = (translation.get_language() or "", version)
         with self._lock:
             document = self._generated.get(key)
@@ -34,15 +36,13 @@ class SchemaView(SpectacularAPIView):
                 generator = self.generator_class(
                     urlconf=self.urlconf, api_version=version, patterns=self.patterns
                 )
-                document = generator.get_schema(request=request, public=self.serve_public)
-                self._generated[key] = document
-        return Response(
-            data=document,
-            headers={
-                "Content-Disposition": (
-                    f'inline; filename="{self._get_filename(request, version)}"'
+                document = generator.get_schema(  # type: ignore[no-untyped-call]
+                    request=request, public=self.serve_public
                 )
-            },
+                self._generated[key] = document
+        filename = self._get_filename(request, version)  # type: ignore[no-untyped-call]
+        return Response(
+            data=document, headers={"Content-Disposition": f'inline; filename="{filename}"'}
         )
 
     @classmethod
