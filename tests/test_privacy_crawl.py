@@ -398,6 +398,7 @@ def test_dispatcher_sees_no_contact_data_on_any_page_or_api(filed, accounts, cap
     # What a dispatcher's role may not use (the access matrix, mapa/staff/access.py).
     assert not_reached == {
         "staff:intake",
+        "staff:bans",  # the ban list: consultants and administrators only
         "api-staff-coverage",
         # GCK's SMS line (mapa/sms/access.py)
         "sms:queue",
