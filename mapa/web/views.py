@@ -78,8 +78,9 @@ def report_form_submit(request: HttpRequest) -> HttpResponse:
             answer = file_once(request, token, lambda: _filed(request, form))
         except SubmittedAlready as exc:  # sent before, then changed: a fresh token to resend
             form.add_error(None, str(exc))
-            form.data = form.data.copy()
-            form.data["submission"] = str(uuid.uuid4())
+            data = request.POST.copy()
+            data["submission"] = str(uuid.uuid4())
+            form.data = data
         else:
             if answer is not None:
                 return answer
