@@ -25,5 +25,6 @@ def staff_frame(request: HttpRequest) -> dict[str, Any]:
         "role": role,
         "can_intake": may(user, Action.INTAKE),
         "can_use_tools": may(user, Action.TOOLS),
+        "can_review": may(user, Action.REVIEW),
         "extra_nav": nav_links(user),
     }

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from mapa.staff import hotspot_pages, pages, routing_pages, stats_pages
+from mapa.staff import ban_pages, hotspot_pages, pages, routing_pages, stats_pages
 
 app_name = "staff"
 
@@ -13,4 +13,5 @@ urlpatterns = [
     path("hotspots/", hotspot_pages.hotspots_page, name="hotspots"),
     path("routing/", routing_pages.routing_page, name="routing"),
     path("stats/", stats_pages.stats_page, name="stats"),
+    path("bans/", ban_pages.bans_page, name="bans"),
 ]
