@@ -221,7 +221,7 @@ def replica_settings(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
         "import json; from mapa import settings as s; "
         "r = s.DATABASES.get('replica'); "
         "print(json.dumps(r and [r['HOST'], r['PORT'], r['OPTIONS'], r['TEST'], "
-        "s.DATABASE_ROUTERS, s.MIDDLEWARE[:4]]))"
+        "s.DATABASE_ROUTERS, s.MIDDLEWARE]))"
     )
     return subprocess.run(
         [sys.executable, "-c", script],
@@ -242,7 +242,10 @@ def test_a_replica_url_adds_the_replica_the_router_and_the_middleware():
     assert (host, port, options["connect_timeout"]) == ("standby.example", "5433", "2")
     assert test == {"MIRROR": "default"}
     assert routers == ["mapa.core.dbrouting.PublicReadsToReplica"]
-    assert middleware[2] == "mapa.core.dbrouting.ReplicaRouting"  # after whitenoise
+    after_whitenoise = middleware.index("whitenoise.middleware.WhiteNoiseMiddleware") + 1
+    assert middleware[after_whitenoise] == "mapa.core.dbrouting.ReplicaRouting"
+    # Outside it: database faults become 503s after the replica's own retry had its say.
+    assert middleware.index("mapa.core.faults.DatabaseFaults") < after_whitenoise
     assert json.loads(replica_settings(DEVELOPMENT).stdout) is None  # none without the URL
 
 

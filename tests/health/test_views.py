@@ -5,7 +5,11 @@ The database going away and a real worker beating are in tests/core/test_faults.
 
 from __future__ import annotations
 
+import io
+import json
+
 import pytest
+from django.core.management import CommandError, call_command
 from django.db.models import F
 from django.test import Client
 from django.utils import timezone
@@ -70,3 +74,13 @@ def test_a_heartbeat_is_one_row_moved_forward(client: Client):
 @pytest.mark.parametrize("path", ["/health/live/", "/health/ready/"])
 def test_probes_take_only_reads(client: Client, path: str):
     assert client.post(path).status_code == 405
+
+
+def test_the_health_command_says_the_same_and_fails_when_not_ready():
+    heartbeat_record()
+    out = io.StringIO()
+    call_command("health", stdout=out)
+    assert json.loads(out.getvalue())["status"] == "ready"
+    Heartbeat.objects.all().delete()
+    with pytest.raises(CommandError, match="not ready"):
+        call_command("health", stdout=io.StringIO())
