@@ -5,12 +5,19 @@ per session. Schemathesis builds requests from it, valid and invalid, sends
 them in process to Django's WSGI handler, against the real PostGIS test
 database, and checks each answer against the same description: never a 5xx,
 a documented status code, the documented content type, a body that conforms
-to the documented schema. Each operation runs anonymously and with the token
-of each staff role; what a request changes is rolled back with the test.
+to the documented schema, documented headers. The staff operations run
+anonymously and with the token of each staff role, the public ones anonymously
+and with a consultant's token (every role in ``make fuzz``); half the references
+drawn are replaced by a real report's, so that the staff's changes are made.
+What a request changes is rolled back with the test.
 
-``make test`` runs a few examples per operation and identity from the fuzz
-suite's fixed seed (``profiles``); ``make fuzz`` runs ten times as many from a
-new, printed seed.
+``make test`` runs 3 examples per operation and identity (schema examples, then
+generated ones) from the fuzz suite's fixed seed (``profiles``); ``make fuzz``
+runs ten times as many from a new, printed seed, and schemathesis's coverage
+phase (boundaries of every parameter, wrong methods) besides.
+
+Found so far: Open311's XML answers and a wrong api_key's 403 on a single
+request were undocumented (mapa/open311/docs.py).
 """
 
 from __future__ import annotations
@@ -92,7 +99,7 @@ public = schema.exclude(
 # Public operations, which read no credentials but must not trip on a valid token:
 # anonymously and as one role in make test, as every role in make fuzz.
 PUBLIC_IDENTITIES = (ANONYMOUS, "consultant") if profiles.PROFILE == "ci" else (ANONYMOUS, *ROLES)
-EXAMPLES = profiles.examples(2 / 15)  # 4 in make test, 40 in make fuzz
+EXAMPLES = profiles.examples(0.1)  # 3 per operation and identity in make test, 30 in make fuzz
 
 
 @pytest.fixture
