@@ -35,6 +35,10 @@ from tests.pgcluster import (
 from tests.production import environment
 from tests.test_production import stop
 
+# gunicorn and the worker in subprocesses, on a cluster of their own (about 2.5 minutes on
+# two busy cores, most of it migrating and loading Gdańsk into the new cluster).
+pytestmark = pytest.mark.production
+
 APPLICATION = "mapa-faults-test"
 PUBLIC_TIMEOUT_MS = 300
 SETUP_SCRIPT = """
