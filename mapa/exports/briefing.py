@@ -18,9 +18,11 @@ pins are the reports' public features.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import html
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
@@ -58,6 +60,7 @@ class BriefingMap:
     filename: str
     shown: int
     matched: int
+    policy: str  # the page's Content-Security-Policy (in its <meta>, and for the header)
 
 
 def osm_attribution() -> SafeString:
@@ -101,13 +104,41 @@ def _tile_source() -> str:
     return f"{parts.scheme}://{parts.netloc}" if parts.scheme in ("http", "https") else ""
 
 
-def content_security_policy() -> str:
-    """Inline code only, images from data: URIs and the tile server, no other request."""
+def content_security_policy(script_hashes: Sequence[str] = ()) -> str:
+    """The page's own scripts only (by their hashes), its inline styles, images from data:
+    URIs and the tile server, no other request.
+
+    The page must open offline as one file, so its code is inline; naming each script by
+    its hash (rather than 'unsafe-inline') means that markup which got into the page (an
+    escaping bug) runs nothing: no injected script element, no inline event handler.
+    Styles stay inline (the legend's colours are style attributes); they run no code."""
     images = " ".join(filter(None, ["data:", _tile_source()]))
+    scripts = " ".join(f"'sha256-{digest}'" for digest in script_hashes) or "'none'"
     return (
-        "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
+        f"default-src 'none'; script-src {scripts}; style-src 'unsafe-inline'; "
         f"img-src {images}; base-uri 'none'; form-action 'none'"
     )
+
+
+_SCRIPT = re.compile(r"<script>(.*?)</script>", re.DOTALL)
+_POLICY_PLACEHOLDER = "mapa-content-security-policy"
+_META_POLICY = re.compile(r'<meta http-equiv="Content-Security-Policy" content="([^"]*)">')
+
+
+def with_script_hashes(page: str) -> str:
+    """``page`` with the placeholder policy replaced by one naming each of its scripts."""
+    digests = [
+        base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii")
+        for text in _SCRIPT.findall(page)
+    ]
+    policy = html.escape(content_security_policy(list(dict.fromkeys(digests))))
+    return page.replace(_POLICY_PLACEHOLDER, policy, 1)
+
+
+def page_policy(page: str) -> str:
+    """The Content-Security-Policy a rendered page states in its ``<meta>``."""
+    found = _META_POLICY.search(page)
+    return html.unescape(found[1]) if found else content_security_policy()
 
 
 def script_safe_json(text: str) -> str:
@@ -262,7 +293,7 @@ def render_briefing_map(
         Html(
             format_html(
                 '<meta http-equiv="Content-Security-Policy" content="{}">',
-                content_security_policy(),
+                _POLICY_PLACEHOLDER,  # with the scripts' hashes once the page is whole
             )
         ),
         name="mapa_csp",
@@ -276,7 +307,9 @@ def render_briefing_map(
     )
     figure.html.add_child(Html(panel), name="mapa_panel")
     language = "en" if is_english() else "pl"
-    return pins.splice(zoomable(figure.render()), f'<html lang="{language}">')
+    page = pins.splice(zoomable(figure.render()), f'<html lang="{language}">')
+    # As a browser reads it: a parser turns CR LF into LF before a script is hashed.
+    return with_script_hashes(page.replace("\r\n", "\n").replace("\r", "\n"))
 
 
 _VIEWPORT = re.compile(r'<meta name="viewport"[^>]*>')
@@ -312,4 +345,5 @@ def briefing_map(
         filename=briefing_filename(scope, generated_at),
         shown=data.shown,
         matched=data.matched,
+        policy=page_policy(page),
     )

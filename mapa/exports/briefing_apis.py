@@ -23,7 +23,7 @@ from rest_framework.renderers import BaseRenderer
 from rest_framework.request import Request
 
 from mapa.core import openapi as doc
-from mapa.exports.briefing import briefing_map, content_security_policy
+from mapa.exports.briefing import briefing_map
 from mapa.exports.briefing_data import BriefingInputError
 from mapa.staff.apis import StaffApi
 
@@ -152,17 +152,17 @@ class BriefingMapApi(StaffApi):
         return HttpResponse(
             result.html,
             content_type=f"{HTML}; charset=utf-8",
-            headers=_headers(result.filename),
+            headers=_headers(result.filename, result.policy),
         )
 
 
-def _headers(filename: str) -> dict[str, Any]:
+def _headers(filename: str, policy: str) -> dict[str, Any]:
     return {
         "Content-Disposition": f'inline; filename="{filename}"',
         # Opened from the API's address, the page runs in a sandbox of its own origin
         # (no access to the staff session's cookies) and may load nothing but tiles.
         "Content-Security-Policy": "sandbox allow-scripts allow-popups "
-        f"allow-popups-to-escape-sandbox; {content_security_policy()}",
+        f"allow-popups-to-escape-sandbox; {policy}",
         "Cache-Control": "private, no-store",
         "Vary": "Accept-Language, Authorization, Cookie",
     }
