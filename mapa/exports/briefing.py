@@ -163,7 +163,7 @@ class Html(Element):
     _template = Template("{{ this.text }}")
 
     def __init__(self, text: str) -> None:
-        super().__init__()  # type: ignore[no-untyped-call]
+        super().__init__()
         self._name = "Html"
         self.text = text
 

@@ -7,23 +7,26 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from csp.decorators import csp_update
 from django.contrib import admin
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 
 from mapa.staff.forms import ThrottledAdminAuthenticationForm
 from mapa.staff.views import throttled_as_429
+
+_View = TypeVar("_View", bound=Callable[..., HttpResponseBase])
 
 
 class StaffAdminSite(admin.AdminSite):
     login_form = ThrottledAdminAuthenticationForm
 
-    def admin_view(self, view: Callable[..., Any], cacheable: bool = False) -> Callable[..., Any]:
+    def admin_view(self, view: _View, cacheable: bool = False) -> _View:
         """Every admin page's Content-Security-Policy also lets OpenLayers (the map widget)
         start its web worker from a ``blob:`` URL; nothing else is relaxed."""
-        return super().admin_view(csp_update({"worker-src": ["'self'", "blob:"]})(view), cacheable)
+        relaxed = cast(_View, csp_update({"worker-src": ["'self'", "blob:"]})(view))
+        return super().admin_view(relaxed, cacheable)
 
     def login(
         self, request: HttpRequest, extra_context: dict[str, Any] | None = None
