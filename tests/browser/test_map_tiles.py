@@ -91,6 +91,53 @@ def test_the_stated_count_is_sqls_and_each_tile_is_fetched_once(web, many):
     assert sum(counts) + pins >= stated(web)
 
 
+def loaded(web: Page) -> None:
+    """Every tile covering the view, and its count, has been answered (asking again costs
+    nothing: loaded and loading tiles are reused)."""
+    web.page.evaluate("() => window.mapa.reports.tiles.show()")
+
+
+COVER_JS = """(size) => {
+    const m = window.mapa.map, b = m.getPixelBounds(), z = Math.round(m.getZoom());
+    const last = 2 ** (z - Math.log2(size / 256)) - 1;
+    const c = (v) => Math.max(0, Math.min(last, v));
+    const across = c(Math.floor((b.max.x - 1) / size)) - c(Math.floor(b.min.x / size)) + 1;
+    const down = c(Math.floor((b.max.y - 1) / size)) - c(Math.floor(b.min.y / size)) + 1;
+    return across * down;
+}"""
+
+
+def test_the_first_view_asks_for_a_few_large_tiles_each_once(web, many):
+    """The first view (the city, zoom 11-12) costs one request per 1024-px tile covering it
+    (at most four, where 256-px tiles took about twenty) and one count; no URL twice. At
+    street level the tiles are 512 px."""
+    asked: list[str] = []
+    web.page.on("request", lambda request: asked.append(request.url))
+    web.open("/")
+    loaded(web)
+    assert stated(web) == open_in_view(web)
+    maps = [url for url in asked if "/api/reports/map/" in url]
+    tiles = [url for url in maps if TILE.search(url)]
+    counts = [url for url in maps if "/api/reports/map/count/" in url]
+    assert len(maps) == len(set(maps)), maps  # each area fetched once
+    assert all(url.endswith(".geojson?size=1024") for url in tiles), tiles
+    assert len(counts) == 1, counts
+    large, small = web.page.evaluate(COVER_JS, 1024), web.page.evaluate(COVER_JS, 256)
+    assert len(tiles) == large <= 4, (tiles, large)
+    assert 4 * len(maps) <= small + 1, (len(maps), small)  # 256-px tiles and the count: before
+    print(f"first view: {len(maps)} map requests, {len(tiles)} tiles (256-px tiles: {small})")
+    assert web.page.locator(".marker-cluster[data-count]").count() > 0
+
+    asked.clear()
+    web.view(*NEPTUNE_FOUNTAIN, zoom=16)
+    loaded(web)
+    tiles = [url for url in asked if TILE.search(url)]
+    assert tiles, asked
+    assert all(url.endswith(".geojson?size=512") for url in tiles), tiles
+    assert len(tiles) == web.page.evaluate(COVER_JS, 512), tiles
+    assert stated(web) == open_in_view(web)
+
+
 def test_a_cluster_opens_by_keyboard(web, many):
     web.open("/")
     settle(web)

@@ -2,9 +2,12 @@
 // exact counts where reports are many, points where they are few, and the exact number in
 // view (GET …/map/count/?bbox=). The resident's map and the dispatcher's use this one layer.
 //
-// The tiles are asked for 512 px wide (?size=512): tile z-1/x/y cut on the grid of the shown
-// zoom z, the clusters of the four 256-px tiles it covers in one request (a quarter of the
-// requests, the same clusters on screen).
+// The tiles are asked for larger than shown (?size=1024 or 512): tile z-2/x/y or z-1/x/y cut
+// on the grid of the shown zoom z, the clusters and points of the sixteen or four 256-px tiles
+// it covers in one request, the same on screen. Up to zoom 14 (clusters, small answers) a view
+// then takes at most four tiles and the count: one round of the browser's six connections.
+// Closer in, where the answers are points, 512-px tiles fetch less beyond the view. The size
+// follows from the zoom alone, so an area is still fetched once per zoom.
 //
 // Each tile is asked for once: what was loaded is kept (per zoom) and reused when the map
 // pans or zooms back; a tile being loaded is not asked for again. `refresh()` forgets
@@ -15,7 +18,14 @@ import { getJSON } from "../lib/api.js";
 import { debounce } from "../lib/dom.js";
 
 const TILE = 256;
-const META = 512; // the size of the tiles asked for: 2 × 2 display tiles
+const LARGE_UP_TO_ZOOM = 14; // 1024-px tiles (4 × 4 display tiles) up to here, 512-px beyond
+
+/** The size (px) of the tiles asked for at a zoom: as large as that zoom's world allows. */
+function tileSize(zoom) {
+  let size = zoom <= LARGE_UP_TO_ZOOM ? 1024 : 512;
+  while (size > TILE * 2 ** zoom) size /= 2;
+  return size;
+}
 const MIN_ZOOM = 0;
 const MAX_ZOOM = 20;
 
@@ -84,10 +94,9 @@ export class ReportTiles {
     await counting;
   }
 
-  /** The tiles covering the view shown at `zoom`: 512-px tiles of zoom - 1 ("z/x/y@512"),
-   * or the one 256-px tile of zoom 0. */
+  /** The tiles covering the view shown at `zoom`: "z/x/y@size", size as tileSize(zoom). */
   visibleTiles(zoom) {
-    const size = zoom > 0 ? META : TILE;
+    const size = tileSize(zoom);
     const z = zoom - Math.log2(size / TILE);
     const bounds = this.map.getPixelBounds(); // at the current (integer) zoom
     const last = 2 ** z - 1;
