@@ -4,8 +4,10 @@ Each visit is a fresh browser context (nothing cached in the browser): the time 
 the navigation's start to the first cluster on the map (``performance.now()`` when a
 ``.marker-cluster`` first exists), the number the page states (``#map-status``) against
 SQL's count of the open reports in the map's view, and the map requests it made,
-repeated URLs counted (each area should be fetched once). The first visit meets a cold
-server cache; the others find it warm.
+repeated URLs counted (each area should be fetched once): all of them, and the tiles
+among them (``…/map/<z>/<x>/<y>.geojson?size=1024`` at the city's zoom; the size is part
+of the URL, so a tile asked for at two sizes is two areas, not a repeat). The first
+visit meets a cold server cache; the others find it warm.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--n
 CLUSTER = ".marker-cluster"
 FIRST_CLUSTER_JS = f"() => document.querySelector('{CLUSTER}') ? performance.now() : false"
 MAP_REQUEST = re.compile(r"/api/(reports|staff)/")
+TILE_REQUEST = re.compile(r"/map/\d+/\d+/\d+\.geojson")
 
 
 def visit(browser: Any, server: Gunicorn, floors: Floors) -> dict[str, Any]:
@@ -65,6 +68,7 @@ def visit(browser: Any, server: Gunicorn, floors: Floors) -> dict[str, Any]:
         "truth": int(truth),
         "zoom": zoom,
         "map_requests": len(urls),
+        "tile_requests": sum(1 for u in urls if TILE_REQUEST.search(u)),
         "repeated_requests": len(urls) - len(set(urls)),
     }
 
