@@ -399,7 +399,6 @@ def test_dispatcher_sees_no_contact_data_on_any_page_or_api(filed, accounts, cap
     assert not_reached == {
         "staff:intake",
         "staff:bans",  # the ban list: consultants and administrators only
-        "staff:bans",  # the ban list: consultants and administrators only
         "api-staff-coverage",
         # GCK's SMS line (mapa/sms/access.py)
         "sms:queue",

@@ -10,12 +10,11 @@ request's language. Pages keep HTML error pages (``404.html``, ``500.html``).
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import base64
 import hashlib
 import re
 import sys
+from collections.abc import Callable
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
