@@ -33,7 +33,7 @@ from bench.scenarios import (
     nearby_pair,
     nothing_pair,
 )
-from bench.server import collectstatic, production_environment, start_gunicorn
+from bench.server import collectstatic, fresh_redis, production_environment, start_gunicorn
 
 
 def log(text: str) -> None:
@@ -106,6 +106,7 @@ def run(options: argparse.Namespace, db: Connection, root: Path, boston: Path) -
     log("collectstatic (production settings)")
     if not collectstatic(root, env):
         log("static files unchanged since the last collectstatic: kept")
+    fresh_redis()
     server = start_gunicorn(root, env, out / "gunicorn.log")
     floors = Floors.connect(db.conninfo())
     data: dict[str, Any] = {"meta": meta}
@@ -209,6 +210,7 @@ def growth(options: argparse.Namespace, db: Connection, root: Path, boston: Path
             load_reports(db.conninfo(), size, boston, sys.stderr, start=previous)
             log(f"Topped up to {size:,} in {time.monotonic() - t:.0f} s")
             previous = size
+        fresh_redis()
         server = start_gunicorn(root, env, out / f"gunicorn-{size}.log")
         floors = Floors.connect(db.conninfo())
         try:

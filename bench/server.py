@@ -61,7 +61,22 @@ def production_environment(database_url: str, static_root: Path) -> dict[str, st
         # The load comes from one address: limits it cannot reach, still counted as in
         # production (the counting's cost is measured).
         "MAPA_THROTTLE_RATES": "reports=1000000/hour,photos=1000000/hour",
+        # As compose deploys it: rate-limit counts and the map cache in Redis.
+        "REDIS_URL": BENCH_REDIS_URL,
     }
+
+
+# The bench's own Redis database (compose's Redis is the service's alone; here the
+# machine's Redis is shared, so the bench takes a database number nobody else uses).
+BENCH_REDIS_URL = os.environ.get("MAPA_BENCH_REDIS_URL", "redis://127.0.0.1:6379/3")
+
+
+def fresh_redis(url: str = BENCH_REDIS_URL) -> None:
+    """Empty the bench's Redis database: the benchmark database was made again, so map
+    tiles cached for the last run's change counters must not be served for this one's."""
+    import redis
+
+    redis.Redis.from_url(url).flushdb()
 
 
 def static_sources_digest() -> str:

@@ -20,9 +20,9 @@ may see but not act on in the asked way is a ``PermissionDenied`` (403).
 
 Unit staff's "own units" include those units' district offices. An integration
 account (one application filing reports, e.g. through Open311) sees only the
-reports it registered: it may log in to the staff pages, where it finds its own
-reports (the list, the map, their pages, their statistics) and the intake form,
-and none of the tools. Unit staff do not see reports held for review (from a
+reports it registered, through the API with its token: it never logs in to the
+pages (``mapa.staff.forms``, ``pages.staff_only``), and none of the tools are its.
+Unit staff do not see reports held for review (from a
 banned contact, mapa.reports.review): GCK's consultants release or reject them.
 """
 

@@ -8,8 +8,10 @@ from typing import Any
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
+from mapa.staff.models import Role
+from mapa.staff.roles import role_of
 from mapa.staff.throttle import failure_record, login_attempt, seconds_locked, success_record
 
 
@@ -47,9 +49,25 @@ class ThrottledAuthenticationForm(AuthenticationForm):
         success_record(attempt)
         return cleaned
 
+    def confirm_login_allowed(self, user: Any) -> None:
+        """An application's account (role ``integration``) never logs in to a page.
+
+        It works through the API with its token: a system account's password must not open
+        an interactive session. The right password for it is not a failed guess.
+        """
+        super().confirm_login_allowed(user)
+        if role_of(user) == Role.INTEGRATION:
+            raise ValidationError(APPLICATION_ACCOUNT, code="application_account")
+
 
 class ThrottledAdminAuthenticationForm(ThrottledAuthenticationForm, AdminAuthenticationForm):
     """The admin's log-in form (administrators only), throttled as the staff log-in is."""
+
+
+APPLICATION_ACCOUNT = gettext_lazy(
+    "This is an application's account: it files reports through the API with its token "
+    "and cannot log in to the staff pages."
+)
 
 
 def too_many_failures(seconds: int) -> str:

@@ -31,6 +31,7 @@ from mapa.districts.selectors import district_choices
 from mapa.reports.models import OPEN_STATUSES, Channel, Priority, Report, ReportStatus
 from mapa.staff.access import Action, case_for, may, reroute_targets
 from mapa.staff.extensions import case_panels
+from mapa.staff.forms import APPLICATION_ACCOUNT
 from mapa.staff.geojson import case_url_parts
 from mapa.staff.models import Role
 from mapa.staff.roles import role_of, units_of
@@ -46,8 +47,11 @@ def staff_only(view: View) -> View:
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        if role_of(request.user) is None:
+        role = role_of(request.user)
+        if role is None:
             raise PermissionDenied(_("This account has no staff role."))
+        if role == Role.INTEGRATION:  # an application's account works through the API only
+            raise PermissionDenied(APPLICATION_ACCOUNT)
         return view(request, *args, **kwargs)
 
     return wrapped

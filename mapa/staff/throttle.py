@@ -23,14 +23,18 @@ or one server usually holds whole.
 from __future__ import annotations
 
 import hashlib
+import logging
 import math
 import time
 from dataclasses import dataclass
 
 from django.core.cache import caches
 from django.http import HttpRequest
+from redis.exceptions import RedisError
 
 from mapa.limits.clients import client_address
+
+logger = logging.getLogger(__name__)
 
 FAILURES_PER_USERNAME = 5  # from one client address
 FAILURES_PER_ADDRESS = 20  # from one client address, any usernames
@@ -65,20 +69,30 @@ def login_attempt(request: HttpRequest | None, username: str) -> LoginAttempt:
 
 
 def seconds_locked(attempt: LoginAttempt) -> int:
-    """How long this attempt must wait, in whole seconds; 0 when it may go ahead."""
+    """How long this attempt must wait, in whole seconds; 0 when it may go ahead.
+
+    A Redis that does not answer locks nobody out (logged), as for the API's rate limits
+    (``mapa.limits.throttling``): staff can still log in, unthrottled, until it is back.
+    """
     now = time.time()
-    waits = [
-        until - now
-        for until in caches["limits"]
-        .get_many([_lock_key(key) for key, _ in attempt.counters])
-        .values()
-        if isinstance(until, int | float)
-    ]
+    try:
+        locks = caches["limits"].get_many([_lock_key(key) for key, _ in attempt.counters])
+    except RedisError:
+        logger.warning("The limits' Redis did not answer; a log-in was not checked")
+        return 0
+    waits = [until - now for until in locks.values() if isinstance(until, int | float)]
     return math.ceil(max(waits, default=0))
 
 
 def failure_record(attempt: LoginAttempt) -> None:
     """Count a failed log-in; a counter that reaches its limit locks its key."""
+    try:
+        _count_failure(attempt)
+    except RedisError:
+        logger.warning("The limits' Redis did not answer; a failed log-in was not counted")
+
+
+def _count_failure(attempt: LoginAttempt) -> None:
     cache = caches["limits"]
     for key, limit in attempt.counters:
         count_key = _count_key(key)
@@ -96,7 +110,10 @@ def failure_record(attempt: LoginAttempt) -> None:
 def success_record(attempt: LoginAttempt) -> None:
     """A successful log-in clears its username's failures (the address's stay)."""
     username_key, _ = attempt.counters[0]
-    caches["limits"].delete(_count_key(username_key))
+    try:
+        caches["limits"].delete(_count_key(username_key))
+    except RedisError:
+        logger.warning("The limits' Redis did not answer; a log-in's failures were not cleared")
 
 
 def normalized_username(username: str) -> str:

@@ -268,6 +268,25 @@ def test_when_redis_does_not_answer_requests_go_through_uncounted(settings, capl
     assert "did not answer; a reports request was not counted" in caplog.text
 
 
+def test_when_redis_does_not_answer_staff_still_log_in_and_a_wrong_password_is_a_form_error(
+    settings, caplog
+):
+    staff_account_save(username="ola", role="consultant", password=PASSWORD)
+    settings.CACHES = {
+        **settings.CACHES,
+        "limits": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/9",  # nothing listens there
+        },
+    }
+    client = Client()
+    wrong = client.post("/staff/login/", {"username": "ola", "password": "wrong"})
+    assert wrong.status_code == 200  # the form again, not a 500
+    right = client.post("/staff/login/", {"username": "ola", "password": PASSWORD})
+    assert right.status_code == 302
+    assert "did not answer; a log-in was not checked" in caplog.text
+
+
 def test_an_open311_api_key_counts_under_the_staff_rate_and_a_wrong_one_by_address(settings):
     rates(settings, open311=(1, 3600), staff=(2, 3600))
     consultant = staff_account_save(username="ola", role="consultant", password=PASSWORD)

@@ -1,6 +1,7 @@
-"""An integration account (one application filing reports) logs in to the staff pages and
-finds only the reports it filed: the case list, map and count, their pages (without the
-residents' contact data), their statistics and the intake form; none of the tools."""
+"""An integration account (one application filing reports) works through the API with its
+token and never through a page: its password opens no session in the staff pages or the
+admin, a session it somehow holds opens no page, and its token still files reports and
+reads back only the ones it filed, none of the tools."""
 
 from __future__ import annotations
 
@@ -8,23 +9,14 @@ import pytest
 from django.test import Client
 
 from mapa.reports.models import Report
+from mapa.staff.throttle import LoginAttempt, seconds_locked
 from tests.conftest import NEPTUNE_FOUNTAIN
 from tests.staff.conftest import CONTACT, PASSWORD, USERNAMES
 
 pytestmark = pytest.mark.django_db
 
 BBOX = "18.60,54.30,18.70,54.40"
-
-
-@pytest.fixture
-def logged_in(accounts) -> Client:
-    client = Client()
-    response = client.post(
-        "/staff/login/", {"username": USERNAMES["integration"], "password": PASSWORD}
-    )
-    assert response.status_code == 302, response.content
-    assert response["Location"] == "/staff/"
-    return client
+PAGES = ["/staff/", "/staff/intake/", "/staff/stats/", "/staff/hotspots/", "/staff/routing/"]
 
 
 @pytest.fixture
@@ -34,59 +26,56 @@ def filed(make_report, accounts) -> Report:
     )
 
 
-def test_it_logs_in_to_the_workspace_with_only_its_links(logged_in):
-    response = logged_in.get("/staff/")
-    assert response.status_code == 200
-    html = response.content.decode()
-    assert 'href="/staff/intake/"' in html  # it files reports
-    assert 'href="/staff/hotspots/"' not in html
-    assert 'href="/staff/routing/"' not in html
-
-
-def test_it_sees_only_the_reports_it_filed(logged_in, filed, cases):
-    listed = logged_in.get("/api/staff/reports/").json()
-    assert [f["properties"]["reference"] for f in listed["features"]] == [filed.reference]
-    count = logged_in.get("/api/staff/reports/map/count/", {"bbox": BBOX}).json()
-    assert count["count"] == 1
-    page = logged_in.get(f"/staff/r/{filed.reference}/")
-    assert page.status_code == 200
-    html = page.content.decode()
-    for secret in CONTACT.values():
-        assert secret not in html  # an integration never sees contact data
-    assert logged_in.get(f"/staff/r/{cases['road'].reference}/").status_code == 404
-    assert logged_in.get(f"/api/staff/reports/{cases['road'].reference}/").status_code == 404
-
-
-def test_its_statistics_count_only_its_reports(logged_in, filed, cases):
-    response = logged_in.get("/staff/stats/")
-    assert response.status_code == 200
-    assert response.context["figures"].counts.total == 1
-
-
-@pytest.mark.parametrize(
-    "url",
-    [
-        "/staff/hotspots/",
-        "/staff/routing/",
-        "/api/staff/hotspots/",
-        "/api/staff/coverage/?category=pothole",
-    ],
-)
-def test_the_tools_are_refused(logged_in, url):
-    assert logged_in.get(url).status_code == 403
-
-
-def test_it_may_not_change_a_case_nor_open_the_admin(logged_in, filed):
-    response = logged_in.post(
-        f"/api/staff/reports/{filed.reference}/notes/",
-        {"internal_note": "x"},
-        content_type="application/json",
+def test_its_password_opens_no_staff_session(accounts):
+    client = Client()
+    response = client.post(
+        "/staff/login/", {"username": USERNAMES["integration"], "password": PASSWORD}
     )
-    assert response.status_code == 403
-    assert logged_in.get("/admin/").status_code == 302  # to the admin's own log-in
+    assert response.status_code == 200  # the form again, with the reason
+    refusal = response.context["form"].non_field_errors().as_data()
+    assert [error.code for error in refusal] == ["application_account"]
+    assert "_auth_user_id" not in client.session
+    assert client.get("/staff/").status_code == 302  # still to the log-in page
 
 
-def test_other_roles_keep_their_tools(session_client):
+def test_its_right_password_is_not_counted_as_a_guess(accounts):
+    client = Client()
+    for _ in range(8):  # more than the 5 failures that lock a username
+        client.post("/staff/login/", {"username": USERNAMES["integration"], "password": PASSWORD})
+    attempt = LoginAttempt(address="127.0.0.1", username=USERNAMES["integration"])
+    assert seconds_locked(attempt) == 0
+
+
+def test_nor_an_admin_session(accounts):
+    client = Client()
+    client.post("/admin/login/", {"username": USERNAMES["integration"], "password": PASSWORD})
+    assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_a_session_it_holds_opens_no_page(session_client, filed, url):
+    assert session_client("integration").get(url).status_code == 403
+
+
+def test_its_token_files_and_reads_only_its_own_reports(token_client, filed, cases):
+    client = token_client("integration")
+    listed = client.get("/api/staff/reports/").json()
+    assert [f["properties"]["reference"] for f in listed["features"]] == [filed.reference]
+    count = client.get("/api/staff/reports/map/count/", {"bbox": BBOX}).json()
+    assert count["count"] == 1
+    detail = client.get(f"/api/staff/reports/{filed.reference}/")
+    assert detail.status_code == 200
+    for secret in CONTACT.values():
+        assert secret not in detail.content.decode()  # an integration never sees contact data
+    assert client.get(f"/api/staff/reports/{cases['road'].reference}/").status_code == 404
+
+
+@pytest.mark.parametrize("url", ["/api/staff/hotspots/", "/api/staff/coverage/?category=pothole"])
+def test_its_token_gets_none_of_the_tools(token_client, url):
+    assert token_client("integration").get(url).status_code == 403
+
+
+def test_other_roles_keep_their_pages_and_tools(session_client):
     for who in ("consultant", "dispatcher", "unit_gzdiz"):
         client = session_client(who)
         assert client.get("/staff/hotspots/").status_code == 200, who
