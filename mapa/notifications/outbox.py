@@ -60,6 +60,21 @@ def _enqueue_after_commit(notification_id: int, run_after: datetime | None = Non
     transaction.on_commit(lambda: enqueue_send(notification_id, run_after), robust=True)
 
 
+def _enqueue_all_after_commit(notification_ids: list[int]) -> None:
+    """One task per row, all queued in one transaction once the change commits: one
+    commit (one fsync) for an event's messages, not one each. A failure leaves them all
+    to the sweep, as for one."""
+    if not notification_ids:
+        return
+
+    def enqueue() -> None:
+        with transaction.atomic():
+            for pk in notification_ids:
+                enqueue_send(pk)
+
+    transaction.on_commit(enqueue, robust=True)
+
+
 @dataclass(frozen=True)
 class Message:
     """One message for the outbox; ``queue_all`` stores several in one statement."""
@@ -142,8 +157,7 @@ def queue_all(messages: list[Message]) -> list[int]:
     missing = [key for key in keys if key not in ids]
     if missing:  # stored by a transaction that committed while this statement ran
         ids.update(Notification.objects.filter(key__in=missing).values_list("key", "pk"))
-    for pk in ids.values():
-        _enqueue_after_commit(pk)
+    _enqueue_all_after_commit(list(ids.values()))
     return [ids[row.key] for row in ordered]
 
 

@@ -37,9 +37,9 @@ def test_clean_normalises_and_wants_exactly_one_contact():
     ban.full_clean()
     assert ban.email == "spam@example.com"
     assert ban.kind == "email"
-    with pytest.raises(ValidationError, match="exactly one"):
+    with pytest.raises(ValidationError, match="dokładnie jedno"):  # "exactly one", in Polish
         Ban(email="a@example.com", phone="501234567", reason="x").full_clean()
-    with pytest.raises(ValidationError, match="exactly one"):
+    with pytest.raises(ValidationError, match="dokładnie jedno"):  # "exactly one", in Polish
         Ban(reason="x").full_clean()
 
 

@@ -98,7 +98,7 @@ def test_nothing_else_is_done_to_a_held_report(client_as, held):
         f"{API}{held.reference}/transition/", {"status": "accepted"}, format="json"
     )
     assert response.status_code == 409
-    assert "held for review" in response.json()["detail"]
+    assert "czeka na przegląd" in response.json()["detail"]  # "held for review", in Polish
     response = consultant.post(
         f"{API}{held.reference}/notes/", {"internal_note": "x"}, format="json"
     )

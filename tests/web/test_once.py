@@ -65,7 +65,7 @@ def test_a_form_changed_after_it_was_sent_is_refused_with_a_fresh_token(client):
     )
     assert changed.status_code == 400
     html = changed.content.decode()
-    assert "This form was sent already" in html
+    assert "Ten formularz został już wysłany" in html  # "This form was sent already", in Polish
     fresh = token_of(html)
     assert fresh != token
     assert "Inna dziura" in html  # nothing typed is lost
