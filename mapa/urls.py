@@ -1,11 +1,18 @@
 from django.conf import settings
 from django.contrib import admin
+from django.http import HttpRequest, HttpResponse
 from django.urls import include, path, re_path
 from django.views.static import serve
 from drf_spectacular.views import SpectacularSwaggerSplitView
 
 from mapa.core import errors
 from mapa.core.schema_view import SchemaView
+
+
+def media(request: HttpRequest, path: str) -> HttpResponse:
+    """An uploaded photo, from MEDIA_ROOT as it is now (not as it was at import)."""
+    return serve(request, path, document_root=settings.MEDIA_ROOT)
+
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -40,8 +47,9 @@ urlpatterns = [
     path("", include("mapa.web.urls")),
     # Uploaded photos. Django serves them itself so that a single container is
     # enough; a large deployment can hand /media/ to its web server instead.
-    re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
+    re_path(r"^media/(?P<path>.*)$", media),
 ]
+
 
 # What no view answered: JSON under /api/, the site's error pages elsewhere.
 handler400 = errors.bad_request

@@ -8,12 +8,15 @@ talk to a live server and clean up the reports they create.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.contrib.gis.geos import Point
+from django.core.cache import caches
+from django.core.cache.backends.locmem import LocMemCache
 from rest_framework.test import APIClient
 
 from mapa.catalogue.citydata import load_city
@@ -37,6 +40,34 @@ GDANSK_BAY = (18.7000, 54.5000)  # at sea, north of the city
 def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
     with django_db_blocker.unblock():
         load_city(GDANSK)
+
+
+@pytest.fixture(autouse=True)
+def _orm_beside_a_running_event_loop(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Once the browser tests have started Playwright (a session fixture), its sync API
+    keeps an event loop running in this thread until the session ends, and Django would
+    refuse every later test's ORM calls as "async-unsafe"; they are ordinary synchronous
+    calls. Only then, and only for that test, is the check lifted
+    (tests/browser/conftest.py does the same for the browser tests themselves)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_map_cache() -> None:
+    """Each test starts with an empty map cache (this process's memory).
+
+    Cached tiles are keyed by the database's change counters. A test's rolled-back
+    transaction takes its counters back with it, so the next test could find a tile
+    cached for the same counters over different rows; on a server, counters only grow.
+    A Redis cache (REDIS_URL) is left alone: clearing it would empty a shared database.
+    """
+    store = caches["map"]
+    if isinstance(store, LocMemCache):
+        store.clear()
 
 
 def point(lon: float, lat: float) -> Point:

@@ -127,7 +127,7 @@ class Page:
     def open(self, path: str = "/") -> Any:
         self.page.goto(self.base + path)
         if path.split("?")[0] == "/":
-            self.page.wait_for_function("window.mapa && window.mapa.map")
+            self.page.wait_for_function("() => window.mapa && window.mapa.map")
             self.page.wait_for_selector(".leaflet-overlay-pane path")  # districts drawn
         return self.page
 

@@ -173,7 +173,7 @@ def test_confirm_and_unsubscribe_pages_by_keyboard(web, seed_report, subscriptio
 
 def test_the_map_link_of_an_alert_e_mail_opens_on_its_area(web):
     page = web.open("/#map=16/54.34850/18.65320")
-    page.wait_for_function("window.mapa.map.getZoom() === 16")
+    page.wait_for_function("() => window.mapa.map.getZoom() === 16")
     lat, lon = page.evaluate("[window.mapa.map.getCenter().lat, window.mapa.map.getCenter().lng]")
     assert abs(lat - NEPTUNE_FOUNTAIN[1]) < 0.0005
     assert abs(lon - NEPTUNE_FOUNTAIN[0]) < 0.0005

@@ -224,7 +224,7 @@ def test_language_switch_is_remembered(web):
     expect(page.locator("html")).to_have_attribute("lang", "pl")
     expect_text(page.locator("label[for=category-pothole]"), "Dziura w jezdni")
     page.locator("button[name=language][value=en]").click()
-    page.wait_for_function("document.documentElement.lang === 'en'")
+    page.wait_for_function("() => document.documentElement.lang === 'en'")
     expect_text(page.locator("label[for=category-pothole]"), "Pothole or road damage")
     expect(page.locator("button[name=language][value=en]")).to_have_attribute(
         "aria-pressed", "true"

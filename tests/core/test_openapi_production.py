@@ -21,10 +21,21 @@ def test_swagger_ui_is_served_from_the_collected_static_files(gunicorn, static_r
     assert page.status == 200, gunicorn.output()
     html = page.body.decode()
     linked = re.findall(r'(?:src|href)="([^"]+)"', html)
-    assert len(linked) == 4  # favicon, stylesheet, two scripts
+    # The split view's start script is served by the view itself, as a file (the
+    # Content-Security-Policy allows no inline script).
+    assert linked.count("/api/docs/?script=") == 1
+    start = gunicorn.get("/api/docs/?script=")
+    assert start.status == 200
+    assert "javascript" in start.headers["Content-Type"]
+    linked.remove("/api/docs/?script=")
+    # Swagger UI's favicon, stylesheet and two scripts, and Mapa's own stylesheet for it.
+    assert len(linked) == 5, linked
+    assert sum(url.startswith("/static/core/api-docs.") for url in linked) == 1
     hashed = set(manifest(static_root).values())
     for url in linked:
-        assert url.startswith("/static/drf_spectacular_sidecar/swagger-ui-dist/"), url
+        assert url.startswith(
+            ("/static/drf_spectacular_sidecar/swagger-ui-dist/", "/static/core/api-docs.")
+        ), url
         assert url.removeprefix("/static/") in hashed, f"{url} is not a collected file"
         asset = gunicorn.get(url)
         assert asset.status == 200, url

@@ -158,9 +158,9 @@ def test_reject_closes_it_hidden_and_tells_nobody(make_report, heard):
 def test_nothing_else_is_done_to_a_held_report_before_review(make_report):
     Ban.objects.create(email="troll@example.com", reason="abuse")
     held = make_report(reporter_email="troll@example.com")
-    with pytest.raises(TransitionError, match="held for review"):
+    with pytest.raises(TransitionError, match="czeka na przegląd"):
         report_change_status(report=held, status=ReportStatus.ACCEPTED)
-    with pytest.raises(TransitionError, match="held for review"):
+    with pytest.raises(TransitionError, match="czeka na przegląd"):
         report_add_note(report=held, internal_note="x")
     held.refresh_from_db()
     assert (held.status, held.version) == (ReportStatus.NEW, 1)
@@ -168,7 +168,7 @@ def test_nothing_else_is_done_to_a_held_report_before_review(make_report):
 
 def test_a_report_not_held_cannot_be_released_or_rejected(make_report):
     report = make_report()
-    with pytest.raises(TransitionError, match="not waiting for review"):
+    with pytest.raises(TransitionError, match="nie czeka na przegląd"):
         report_release(report=report)
-    with pytest.raises(TransitionError, match="not waiting for review"):
+    with pytest.raises(TransitionError, match="nie czeka na przegląd"):
         report_reject_held(report=report)
