@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.contrib import admin
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest
 from django.urls import include, path, re_path
 from django.views.static import serve
 from drf_spectacular.views import SpectacularSwaggerSplitView
@@ -9,9 +9,9 @@ from mapa.core import errors
 from mapa.core.schema_view import SchemaView
 
 
-def media(request: HttpRequest, path: str) -> HttpResponse:
+def media(request: HttpRequest, path: str) -> FileResponse:
     """An uploaded photo, from MEDIA_ROOT as it is now (not as it was at import)."""
-    return serve(request, path, document_root=settings.MEDIA_ROOT)
+    return serve(request, path, document_root=str(settings.MEDIA_ROOT))
 
 
 urlpatterns = [
