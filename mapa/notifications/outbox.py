@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import Model
 from django.db.models.sql import InsertQuery
 from django.utils import timezone
@@ -55,22 +55,34 @@ def idempotency_key(
 
 
 def _enqueue_after_commit(notification_id: int, run_after: datetime | None = None) -> None:
-    # robust: a failed enqueue is logged and left to the sweep, never a failed request
-    # after the change itself was committed.
-    transaction.on_commit(lambda: enqueue_send(notification_id, run_after), robust=True)
+    _enqueue_on_commit([notification_id], run_after)
 
 
 def _enqueue_all_after_commit(notification_ids: list[int]) -> None:
     """One task per row, all queued in one transaction once the change commits: one
     commit (one fsync) for an event's messages, not one each. A failure leaves them all
     to the sweep, as for one."""
+    _enqueue_on_commit(notification_ids)
+
+
+def _enqueue_on_commit(notification_ids: list[int], run_after: datetime | None = None) -> None:
     if not notification_ids:
         return
 
     def enqueue() -> None:
-        with transaction.atomic():
-            for pk in notification_ids:
-                enqueue_send(pk)
+        # The change is committed and its outbox rows with it: a database lost between the
+        # commit and the enqueue is an expected, recovered fault (the sweep queues the rows
+        # again), so it is a one-line warning, never a failed request or a traceback.
+        try:
+            with transaction.atomic():
+                for pk in notification_ids:
+                    enqueue_send(pk, run_after)
+        except DatabaseError as error:
+            logger.warning(
+                "Queueing %d outbox message(s) failed, left to the sweep: %s",
+                len(notification_ids),
+                redact(str(error).splitlines()[0] if str(error) else type(error).__name__),
+            )
 
     transaction.on_commit(enqueue, robust=True)
 

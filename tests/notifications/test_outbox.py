@@ -254,6 +254,42 @@ def test_a_pending_message_whose_task_was_lost_is_enqueued_again_by_the_sweep(
     ]
 
 
+def test_a_database_lost_between_the_commit_and_the_enqueue_is_a_warning_and_the_sweep_sends(
+    make_report, smtp, django_capture_on_commit_callbacks, monkeypatch, caplog
+):
+    """The report and its outbox row are committed; the task's insert then fails (the
+    whole outage is played for real in tests/core/test_faults.py). One line, no
+    traceback, no failed request: the sweep queues the row again."""
+    from django.db import connection
+
+    from mapa.notifications import outbox
+
+    def enqueue_on_a_broken_database(pk, run_after=None):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1 / 0")  # a real error from PostgreSQL, in the callback
+
+    monkeypatch.setattr(outbox, "enqueue_send", enqueue_on_a_broken_database)
+    with django_capture_on_commit_callbacks(execute=True):
+        report = make_report(reporter_email=RESIDENT)
+    warnings = [r for r in caplog.records if r.name == "mapa.notifications.outbox"]
+    assert [r.levelname for r in warnings] == ["WARNING"]
+    assert "left to the sweep" in warnings[0].getMessage()
+    assert "division by zero" in warnings[0].getMessage()
+    assert warnings[0].exc_info is None
+    assert not [r for r in caplog.records if r.exc_info]
+    assert Notification.objects.get().status == Status.PENDING
+    assert not DBTaskResult.objects.exists()
+
+    monkeypatch.undo()
+    Notification.objects.update(next_attempt_at=timezone.now() - timedelta(minutes=11))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert sweep().requeued == 1
+    assert run_queued() == ["sent"]
+    assert [m["Subject"].strip() for m in smtp.messages] == [
+        f"Twoje zgłoszenie {report.reference} zostało przyjęte"
+    ]
+
+
 def test_a_request_filed_through_open311_is_confirmed_too(
     post,  # noqa: F811
     keys,  # noqa: F811
