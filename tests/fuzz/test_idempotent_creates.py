@@ -7,7 +7,7 @@ keys two, three and five times with the same body, five requests carry no key an
 rest a key of their own. The repeats of a key are in the same round, so they race each
 other. Then exactly the expected reports exist, each routed (district and unit); every
 repeat got the first answer byte for byte; of a conflicting key's bodies one was filed
-and the other got 409s. ``make test`` runs 20 rounds (1,000 creates); ``make fuzz``
+and the other got 409s. ``make test`` runs 6 rounds (300 creates); ``make fuzz``
 (``MAPA_FUZZ_PROFILE=fuzz``) 200 rounds (10,000 creates).
 """
 
@@ -39,7 +39,7 @@ from tests.production import environment
 from tests.test_production import served_database_url, stop, wait_until_ready
 
 CLIENTS = 50
-ROUNDS = 200 if profiles.PROFILE == "fuzz" else 20
+ROUNDS = 200 if profiles.PROFILE == "fuzz" else 6
 REQUEST_SECONDS = 300  # a request waits for the others on two busy cores; never a timing check
 PLACES = [WRZESZCZ_GORNY, NEPTUNE_FOUNTAIN]
 
