@@ -67,7 +67,7 @@ SELECT alert.id,
 
 
 def _matching_sql() -> str:
-    return _MATCHING_SQL.format(
+    return _MATCHING_SQL.strip().format(
         alert=connection.ops.quote_name(AreaAlert._meta.db_table),
         districts=connection.ops.quote_name(AreaAlert.districts.through._meta.db_table),
         categories=connection.ops.quote_name(AreaAlert.categories.through._meta.db_table),

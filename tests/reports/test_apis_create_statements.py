@@ -123,7 +123,7 @@ def test_with_its_receivers_nothing_of_the_report_is_read_back(api, email):
 def receiver(sql: str) -> str:
     if sql.startswith('WITH new AS (INSERT INTO "notifications_notification"'):
         return "outbox"
-    if sql.startswith('SELECT "alerts_areaalert"'):
+    if sql.startswith("WITH candidates AS (") and 'FROM "alerts_areaalert" alert' in sql:
         return "alerts"
     return sql[:80]
 
