@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 
 from mapa.core.widgets import MapAdmin
 from mapa.reports.models import Report, ReportEvent
@@ -41,3 +42,5 @@ class ReportAdmin(MapAdmin):
         "updated_at",
     ]
     inlines = [ReportEventInline]
+    # Django 6's default for a typed URL without a scheme, chosen now (no deprecation).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
