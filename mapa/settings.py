@@ -216,6 +216,9 @@ MAPA_PHOTO_DECODES_AT_ONCE = env.integer("MAPA_PHOTO_DECODES_AT_ONCE", 2, minimu
 # Idempotency-Key (mapa/idempotency): a key's stored answer is replayed for this many hours,
 # then forgotten (the worker's periodic job deletes it; manage.py expire_idempotency_keys too).
 MAPA_IDEMPOTENCY_KEY_HOURS = env.integer("MAPA_IDEMPOTENCY_KEY_HOURS", 24, minimum=1)
+# A photo uploaded but never sent with a report (a form left, a double submit) is deleted,
+# files and all, this long after its upload, by the worker (or manage.py purge_photos).
+MAPA_PHOTO_UNATTACHED_HOURS = env.integer("MAPA_PHOTO_UNATTACHED_HOURS", 24, minimum=1)
 
 # Unit exports' incremental sync (mapa/exports/sync.py): a response covers the changes made
 # at least this many seconds before it, and before any transaction still open began, so that

@@ -19,5 +19,7 @@ class NotificationsConfig(AppConfig):
         # Core apps below this one, whose upkeep the worker runs.
         from mapa.idempotency.services import keys_expire
         from mapa.notifications.registry import register_periodic
+        from mapa.reports.services import photos_purge_unattached
 
         register_periodic("expired idempotency keys", keys_expire)
+        register_periodic("unattached photos", photos_purge_unattached)

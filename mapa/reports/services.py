@@ -75,8 +75,12 @@ def photo_upload(*, upload: IO[bytes], size: int) -> tuple[ReportPhoto, tuple[fl
     return photo, clean.gps
 
 
-def photos_purge_unattached(*, older_than: datetime) -> int:
-    """Delete photos (files included) never attached to a report, uploaded before ``older_than``."""
+def photos_purge_unattached(*, older_than: datetime | None = None) -> int:
+    """Delete photos (files included) never attached to a report, uploaded before
+    ``older_than`` (by default ``MAPA_PHOTO_UNATTACHED_HOURS`` ago). The worker runs it
+    after each sweep: a photo a resident uploaded and never sent is not kept."""
+    if older_than is None:
+        older_than = timezone.now() - timedelta(hours=settings.MAPA_PHOTO_UNATTACHED_HOURS)
     stale = ReportPhoto.objects.filter(report__isnull=True, created_at__lt=older_than)
     count = 0
     for photo in stale:  # files live on disk, one per photo: no bulk path for them

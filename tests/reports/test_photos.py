@@ -168,6 +168,31 @@ def test_unattached_photos_are_purged_after_a_day(api):
     assert not path.exists()
 
 
+def test_the_worker_purges_unattached_photos_after_the_configured_hours(api, settings):
+    """A photo uploaded and never sent (a form left, a double submit) is personal data with
+    no report: the worker's periodic job deletes it, files and all; sent ones stay."""
+    from mapa.notifications.registry import periodic_jobs
+    from mapa.reports.services import photos_purge_unattached
+
+    settings.MAPA_PHOTO_UNATTACHED_HOURS = 6
+    left, fresh, sent = (upload(api, photo_bytes(size=(50, 50))).json()["id"] for _ in range(3))
+    assert report_with(api, [sent]).status_code == 201
+    seven_hours_ago = timezone.now() - timedelta(hours=7)
+    ReportPhoto.objects.filter(id__in=[left, sent]).update(created_at=seven_hours_ago)
+    ReportPhoto.objects.filter(id=fresh).update(created_at=timezone.now() - timedelta(hours=5))
+    files = [Path(p) for p in (ReportPhoto.objects.get(id=left).image.path,)]
+    files.append(Path(ReportPhoto.objects.get(id=left).thumbnail.path))
+    assert all(f.exists() for f in files)
+
+    job = periodic_jobs()["unattached photos"]
+    assert job is photos_purge_unattached
+    assert job() == 1
+    assert {str(i) for i in ReportPhoto.objects.values_list("id", flat=True)} == {fresh, sent}
+    assert not any(f.exists() for f in files)
+    assert Path(ReportPhoto.objects.get(id=sent).image.path).exists()
+    assert job() == 0
+
+
 def png_of(width: int, height: int) -> bytes:
     """A tiny PNG file (one colour compresses to a few hundred KB) with many pixels."""
     buffer = io.BytesIO()
