@@ -109,12 +109,13 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
 def worker(
     site: Site, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[subprocess.Popen[bytes]]:
-    """``manage.py worker`` against the cluster, beating every second."""
+    """``manage.py worker`` against the cluster, beating, sweeping and running its periodic
+    jobs every second, so that each of them meets the outage."""
     log = tmp_path_factory.mktemp("faults") / "worker.log"
     command = [sys.executable, "manage.py", "worker", "--no-reload", "--no-startup-delay"]
     with log.open("wb") as sink:
         process = subprocess.Popen(
-            [*command, "--interval", "0.5"],
+            [*command, "--interval", "0.5", "--sweep-interval", "1"],
             cwd=ROOT,
             env=environment({**site.env, "MAPA_SMS_BACKEND": "disabled"}),
             stdout=sink,
@@ -270,6 +271,11 @@ def test_postgresql_stopped_under_load_answers_503_then_recovers_without_a_resta
             assert_503(answer, api=kind == "post" or path.startswith("/api/"))
     output = site.output()
     assert "Traceback" not in output, output[-3000:]
+    # The worker rode it out too, saying so in a line each time, never a traceback.
+    worked = worker.log.read_text()
+    assert "Traceback" not in worked, worked[-3000:]
+    assert "database unavailable" in worked.lower(), worked[-3000:]
+    assert worker.poll() is None
     assert "Internal Server Error" not in output, output[-3000:]
 
     # Each 201 is there, routed, with its filing event; no report exists without its event,

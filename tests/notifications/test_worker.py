@@ -100,3 +100,34 @@ def test_a_worker_killed_mid_send_and_restarted_does_not_send_again(worker, smtp
     assert len(smtp.envelopes) == 2
     notification.refresh_from_db()
     assert notification.status == Status.SENT
+
+
+def test_a_periodic_job_meeting_the_database_away_is_one_line_and_a_bug_is_a_traceback(
+    caplog, monkeypatch, django_db_blocker
+):
+    """The worker's loop outlives both; the database away (a real connection refused, on a
+    port nothing listens on) is expected and logged in one line, any other error in full."""
+    from django.db import connections
+    from django.db.backends.postgresql.base import DatabaseWrapper
+
+    from mapa.notifications import registry
+    from mapa.notifications.management.commands import worker
+
+    def away() -> None:
+        settings = {**connections["default"].settings_dict, "HOST": "127.0.0.1", "PORT": "9"}
+        DatabaseWrapper(settings, alias="away").ensure_connection()
+
+    def bug() -> None:
+        raise ValueError("a bug")
+
+    monkeypatch.setattr(registry, "_periodic", {"away": away, "bug": bug})
+    with django_db_blocker.unblock():  # no test transaction: the worker closes connections
+        worker.run_periodic_jobs()
+    records = [r for r in caplog.records if r.name == worker.logger.name]
+    # (The redacting log filter turns a traceback into exc_text.)
+    assert [(r.levelname, "Traceback" in (r.exc_text or "")) for r in records] == [
+        ("WARNING", False),
+        ("ERROR", True),
+    ]
+    assert "Periodic job 'away': database unavailable (connection failed" in records[0].message
+    assert "Periodic job 'bug' failed" in records[1].message

@@ -35,10 +35,20 @@ def run_periodic_jobs() -> None:
             result = job()
             if result:
                 logger.info("%s: %s", name, result)
-        except Exception:  # the next sweep runs it again
-            logger.exception("Periodic job %r failed", name)
+        except Exception as exc:  # the next sweep runs it again
+            _failed(f"Periodic job {name!r}", exc)
         finally:
             release_connections()  # survives the database being away
+
+
+def _failed(what: str, exc: Exception) -> None:
+    """The database away is expected and recovered (the next sweep tries again): one line,
+    not a traceback a minute for each job. Anything else is a bug: its traceback."""
+    if fault_of(exc) is not None:
+        first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        logger.warning("%s: database unavailable (%s); tried at the next sweep", what, first_line)
+    else:
+        logger.exception("%s failed", what)
 
 
 def sweep_forever(interval: float) -> None:
@@ -46,8 +56,8 @@ def sweep_forever(interval: float) -> None:
         time.sleep(interval)
         try:
             sweep()
-        except Exception:  # the next sweep tries again; the worker keeps running tasks
-            logger.exception("Outbox sweep failed")
+        except Exception as exc:  # the next sweep tries again; the worker keeps running tasks
+            _failed("Outbox sweep", exc)
         finally:
             release_connections()  # survives the database being away
         run_periodic_jobs()
