@@ -52,27 +52,29 @@ def _wait_for_the_other_sessions_to_leave(seconds: float = 10) -> None:
     exited, but PostgreSQL ends a closed session's backend a moment later, and a drop
     in that moment fails ("being accessed by other users"). One still there after
     ``seconds`` is a leak: it is named in a warning, then ended."""
-    from django.db import connection
+    from django.db import connection, connections
 
+    connections.close_all()  # this process's own, whatever became of them: a fresh one
     deadline = time.monotonic() + seconds
     while True:
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT pid, application_name, backend_type FROM pg_stat_activity"
+                "SELECT pid, application_name, backend_start, state, left(query, 200)"
+                " FROM pg_stat_activity"
                 " WHERE datname = current_database() AND pid <> pg_backend_pid()"
             )
             others = cursor.fetchall()
             if others and time.monotonic() > deadline:
                 warnings.warn(f"sessions left open on the test database: {others}", stacklevel=1)
+                pids = [pid for pid, *_ in others]
                 cursor.execute(
-                    "SELECT pg_terminate_backend(pid) FROM unnest(%s::int[]) pid",
-                    [[pid for pid, *_ in others]],
+                    "SELECT pg_terminate_backend(pid) FROM unnest(%s::int[]) pid", [pids]
                 )
                 others = []
         if not others:
             break
         time.sleep(0.1)
-    connection.close()
+    connections.close_all()
 
 
 @pytest.fixture(autouse=True)

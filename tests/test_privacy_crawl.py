@@ -135,6 +135,8 @@ POST_ONLY = {
     "alerts:api-follow",
     "sms:api-inbound",
     "sms:api-complete",
+    "sms:api-dismiss",
+    "sms:dismiss",
 }
 # Addresses whose right answer, in the crawl's world, is not a 200: still scanned.
 ANSWERS = {

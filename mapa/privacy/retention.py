@@ -11,6 +11,9 @@ least that many days ago that still has contact data or was never through retent
 (its follows, outbox rows and SMS case go with it: mapa/privacy/services.py). Running it
 again does nothing. ``manage.py anonymise_closed`` runs it by hand; the worker runs it
 daily as a task (``schedule_daily``, registered as a periodic job).
+
+An SMS triage case dismissed without a report (mapa/sms) is erased the same number of days
+after its dismissal: its number, texts and note (``erase_dismissed_sms_cases``).
 """
 
 from __future__ import annotations
@@ -25,8 +28,9 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from mapa.privacy.models import Erasure, Reason, RetentionRun
-from mapa.privacy.services import Erased, erase_contact_data
+from mapa.privacy.services import Erased, erase_contact_data, erase_dismissed_sms_cases
 from mapa.reports.models import OPEN_STATUSES, EventKind, Report, ReportEvent
+from mapa.sms.models import CaseStatus, SmsCase
 
 BATCH_SIZE = 500
 
@@ -69,6 +73,18 @@ def due_for_erasure(days: int | None = None) -> QuerySet[Report]:
     )
 
 
+def dismissed_sms_cases_due(days: int | None = None) -> QuerySet[SmsCase]:
+    """SMS cases dismissed ``days`` (default ``MAPA_RETENTION_DAYS``) ago or more that
+    still hold a number or a note."""
+    days = settings.MAPA_RETENTION_DAYS if days is None else days
+    cutoff = timezone.now() - timedelta(days=days)
+    return (
+        SmsCase.objects.filter(status=CaseStatus.DISMISSED, completed_at__lte=cutoff)
+        .filter(~Q(phone="", dismissal_note=""))
+        .order_by("pk")
+    )
+
+
 def anonymise_closed(
     *,
     days: int | None = None,
@@ -91,6 +107,8 @@ def anonymise_closed(
         after = ids[-1]
         if on_batch:
             on_batch(done, max(total, done))
+    while ids := list(dismissed_sms_cases_due(days).values_list("pk", flat=True)[:batch_size]):
+        erased += erase_dismissed_sms_cases(ids)
     return erased
 
 

@@ -14,6 +14,10 @@ What is the reporter's contact data, per report:
 - follows of the report: on retention all of them (the follower's address served that
   report only); on the reporter's request, their own address's follows.
 
+An SMS triage case dismissed without a report (mapa/sms) has no report to keep: its
+number, its texts, the consultant's note and the texts sent to it about its reference are
+erased (``erase_dismissed_sms_cases``); the case keeps its reference, dates and status.
+
 What stays: the report (category, place, district, unit, dates, status), its history and
 photos, statistics. Each erasure is recorded (``Erasure``: report, reason, when). Units'
 addresses and webhook URLs are not personal data and stay. Erasing is idempotent.
@@ -33,7 +37,7 @@ from mapa.core.logging import redact
 from mapa.notifications.models import Channel, Notification, Status
 from mapa.privacy.models import Erasure, Reason
 from mapa.reports.models import Report, ReportEvent
-from mapa.sms.models import ResidentSms, SmsCase
+from mapa.sms.models import CaseStatus, ResidentSms, SmsCase, SmsMessage
 
 ERASED_NOTE = "[removed]"
 
@@ -97,6 +101,29 @@ def erase_contact_data(report_ids: list[int], *, reason: Reason, only_email: str
     count = erased.update(reporter_name="", reporter_email="", reporter_phone="")
     Erasure.objects.bulk_create([Erasure(report_id=pk, reason=reason) for pk in ids])
     return Erased(count, messages, sms_cases_erased, follows_erased)
+
+
+@transaction.atomic
+def erase_dismissed_sms_cases(case_ids: list[int]) -> Erased:
+    """Erase dismissed SMS cases' number, texts and note, and the texts sent to the number
+    about them (see the module's docstring). Idempotent; other cases are left alone."""
+    cases = list(
+        SmsCase.objects.select_for_update()
+        .filter(pk__in=case_ids, status=CaseStatus.DISMISSED)
+        .order_by("pk")
+    )
+    if not cases:
+        return Erased()
+    ids = [case.pk for case in cases]
+    references = [case.reference for case in cases]
+    messages = _erase_outbox([], [], references, timezone.now(), only_email="")
+    SmsMessage.objects.filter(case_id__in=ids).exclude(text="").update(text="")
+    count = (
+        SmsCase.objects.filter(pk__in=ids)
+        .exclude(phone="", dismissal_note="")
+        .update(phone="", dismissal_note="")
+    )
+    return Erased(messages=messages, sms_cases=count)
 
 
 def _erase_outbox(

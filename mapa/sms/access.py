@@ -4,6 +4,7 @@
 |---------------------------------|:----------:|:-----:|:--------------:|:----------:|:-----------:|
 | see the SMS queue, open a case  | yes        | yes   | no             | no         | no          |
 | complete a case (file a report) | yes        | yes   | no             | no         | no          |
+| dismiss a case (not a report)   | yes        | yes   | no             | no         | no          |
 | reply by SMS to a triage case   | yes        | yes   | no             | no         | no          |
 | reply by SMS on a report's page | yes        | yes   | its own cases  | no         | no          |
 

@@ -1,4 +1,5 @@
-"""The SMS APIs: the gateway's inbound webhook, and completing a triage case (staff)."""
+"""The SMS APIs: the gateway's inbound webhook, and completing or dismissing a triage case
+(staff)."""
 
 from __future__ import annotations
 
@@ -22,8 +23,8 @@ from mapa.reports.openapi import REFERENCE
 from mapa.reports.refusals import REPORT_REFUSALS, refusal_errors
 from mapa.sms import openapi as shapes
 from mapa.sms.access import triage_case_for
-from mapa.sms.serializers import InboundInput
-from mapa.sms.services import SmsError, case_complete, text_received
+from mapa.sms.serializers import DismissInput, InboundInput
+from mapa.sms.services import SmsError, case_complete, case_dismiss, text_received
 from mapa.sms.signatures import HEADER, verified
 from mapa.staff import serializers as staff_inputs
 from mapa.staff.apis import StaffApi
@@ -165,3 +166,49 @@ class CompleteCaseApi(StaffApi):
         )
         response["ETag"] = f'"{report.version}"'
         return response
+
+
+@extend_schema_view(
+    post=extend_schema(
+        operation_id="sms_case_dismiss",
+        summary="Dismiss an SMS triage case (not a report)",
+        description=(
+            "Take an open case off GCK's queue without filing a report (spam, a wrong "
+            "number, nothing the city handles), with `note`, the reason (internal). The "
+            "sender is not texted; reply first if a reply is owed. The number and texts are "
+            "erased after the retention period. Consultants and administrators only; a case "
+            "no longer open is a 409."
+        ),
+        tags=["sms"],
+        request=DismissInput,
+        responses={
+            200: shapes.DismissResult,
+            400: doc.validation_error({"note": ["Say why the case is dismissed."]}),
+            401: doc.UNAUTHENTICATED,
+            403: doc.forbidden("Only GCK's consultants handle SMS cases."),
+            404: doc.not_found("SMS case", "No SMS case GD-2026-009999."),
+            409: doc.detail_error(
+                409,
+                "Case GD-2026-000123 is no longer open.",
+                description="Another consultant completed or dismissed the case first.",
+            ),
+        },
+        parameters=[REFERENCE],
+        examples=[shapes.DISMISS_REQUEST, shapes.DISMISSED_EXAMPLE],
+    )
+)
+class DismissCaseApi(StaffApi):
+    def post(self, request: Request, reference: str) -> Response:
+        case = triage_case_for(request.user, reference)
+        data = validated(DismissInput, request.data)
+        try:
+            dismissed = case_dismiss(
+                case=case,
+                user=request.user,  # type: ignore[arg-type]
+                note=data["note"],
+            )
+        except SmsError as exc:
+            if exc.field:
+                raise ValidationError({exc.field: [str(exc)]}) from None
+            return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
+        return Response({"reference": dismissed.reference, "status": dismissed.status})

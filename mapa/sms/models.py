@@ -37,6 +37,7 @@ class ResidentSms(models.Model):
 class CaseStatus(models.TextChoices):
     OPEN = "open", _("waiting for a consultant")
     COMPLETED = "completed", _("completed: a report")
+    DISMISSED = "dismissed", _("dismissed: not a report")
 
 
 class SmsCase(models.Model):
@@ -51,6 +52,11 @@ class SmsCase(models.Model):
 
     Texts from the same number within ``MAPA_SMS_JOIN_MINUTES`` of the last one join the
     open case instead of opening another (mapa/sms/services.py).
+
+    A case that is not a report at all (spam, a wrong number, nothing the city handles) is
+    **dismissed** with a note; ``completed_at``/``completed_by`` then say when and by whom
+    it left the queue. Its number and texts are erased after the retention period
+    (mapa/privacy/retention.py), as a closed report's contact data is.
     """
 
     reference = models.CharField(_("reference"), max_length=20, unique=True, editable=False)
@@ -69,6 +75,8 @@ class SmsCase(models.Model):
     report = models.OneToOneField(
         Report, null=True, blank=True, on_delete=models.SET_NULL, related_name="sms_case"
     )
+    # Why a consultant dismissed it (internal; staff pages and the admin only).
+    dismissal_note = models.TextField(_("why it was dismissed"), blank=True, max_length=500)
 
     class Meta:
         verbose_name = _("SMS case")

@@ -47,6 +47,27 @@ INBOUND_JOINED_EXAMPLE = OpenApiExample(
     status_codes=["200"],
 )
 
+
+class DismissResult(serializers.Serializer):  # type: ignore[type-arg]
+    reference = serializers.CharField(help_text="The triage case's reference (GD-2026-000123).")
+    status = serializers.ChoiceField(choices=["dismissed"], help_text="Always `dismissed`.")
+
+
+DISMISS_REQUEST = OpenApiExample(
+    "dismiss",
+    summary="Not a report: the consultant's reason",
+    value={"note": "Reklama, nie zgłoszenie."},
+    request_only=True,
+)
+
+DISMISSED_EXAMPLE = OpenApiExample(
+    "dismissed",
+    summary="Off the queue, not a report",
+    value={"reference": "GD-2026-000123", "status": "dismissed"},
+    response_only=True,
+    status_codes=["200"],
+)
+
 COMPLETE_REQUEST = OpenApiExample(
     "complete",
     summary="The consultant's place and category for the texts",

@@ -1,4 +1,5 @@
-"""GCK's SMS pages in the staff workspace: the queue, one case, completing it, replying.
+"""GCK's SMS pages in the staff workspace: the queue, one case, completing or dismissing
+it, replying.
 
 Completing a case is the intake form (staff/intake.html) with the case's texts, number
 and channel filled in, posting to ``POST /api/staff/sms/cases/<reference>/complete/``.
@@ -13,7 +14,7 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from mapa.reports.models import Report
 from mapa.sms.access import (
@@ -24,7 +25,7 @@ from mapa.sms.access import (
 )
 from mapa.sms.models import CaseStatus, SmsCase
 from mapa.sms.selectors import conversation, open_cases, recently_completed
-from mapa.sms.services import SmsError, case_texts, reply_send
+from mapa.sms.services import SmsError, case_dismiss, case_texts, reply_send
 from mapa.staff.pages import intake_context, staff_only
 
 
@@ -49,7 +50,15 @@ def case_page(request: HttpRequest, reference: str) -> HttpResponse:
     return _case(request, case)
 
 
-def _case(request: HttpRequest, case: SmsCase, *, text: str = "", error: str = "") -> HttpResponse:
+def _case(
+    request: HttpRequest,
+    case: SmsCase,
+    *,
+    text: str = "",
+    error: str = "",
+    note: str = "",
+    note_error: str = "",
+) -> HttpResponse:
     return render(
         request,
         "sms/case.html",
@@ -61,9 +70,28 @@ def _case(request: HttpRequest, case: SmsCase, *, text: str = "", error: str = "
                 "error": error,
                 "action": reverse("sms:reply", args=[case.reference]),
             },
+            "dismiss": {"note": note, "error": note_error},
         },
-        status=400 if error else 200,
+        status=400 if error or note_error else 200,
     )
+
+
+@require_POST
+@staff_only
+def dismiss_page(request: HttpRequest, reference: str) -> HttpResponse:
+    """Dismiss an open case (not a report): back to the queue, or the case page with the
+    reason asked for again."""
+    case = triage_case_for(request.user, reference)
+    note = request.POST.get("note", "")
+    try:
+        case_dismiss(case=case, user=request.user, note=note)  # type: ignore[arg-type]
+    except SmsError as exc:
+        if exc.field != "note":  # no longer open: the page says what became of it
+            messages.info(request, str(exc))
+            return HttpResponseRedirect(reverse("sms:case", args=[case.reference]))
+        return _case(request, case, note=note, note_error=str(exc))
+    messages.success(request, _("Case %(reference)s is dismissed.") % {"reference": case.reference})
+    return HttpResponseRedirect(reverse("sms:queue"))
 
 
 @require_GET
@@ -155,8 +183,20 @@ def case_panel(request: HttpRequest, report: Report) -> str:
 
 
 def received_page(request: HttpRequest, reference: str) -> HttpResponse | None:
-    """The public page of an SMS case's reference before it is a report: received, being
-    handled. Nothing else about it (the texts and the number are not public)."""
-    if not SmsCase.objects.filter(reference=reference, status=CaseStatus.OPEN).exists():
+    """The public page of an SMS case's reference that is not a report: received, being
+    handled; or closed without a report. Nothing else about it (the texts, the number and
+    the reason are not public)."""
+    status = (
+        SmsCase.objects.filter(
+            reference=reference, status__in=[CaseStatus.OPEN, CaseStatus.DISMISSED]
+        )
+        .values_list("status", flat=True)
+        .first()
+    )
+    if status is None:
         return None
-    return render(request, "sms/received.html", {"reference": reference})
+    return render(
+        request,
+        "sms/received.html",
+        {"reference": reference, "dismissed": status == CaseStatus.DISMISSED},
+    )

@@ -11,7 +11,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from mapa.core.serializers import TextField
-from mapa.sms.services import TEXT_MAX_LENGTH
+from mapa.sms.services import DISMISSAL_NOTE_MAX_LENGTH, TEXT_MAX_LENGTH
 
 
 @extend_schema_field(
@@ -62,3 +62,11 @@ class InboundInput(serializers.Serializer):  # type: ignore[type-arg]
 
 class ReplyInput(serializers.Serializer):  # type: ignore[type-arg]
     text = TextField(max_length=500)
+
+
+class DismissInput(serializers.Serializer):  # type: ignore[type-arg]
+    note = TextField(
+        max_length=DISMISSAL_NOTE_MAX_LENGTH,
+        trim_whitespace=True,
+        help_text="Why the case is not a report (internal: staff pages and the admin only).",
+    )

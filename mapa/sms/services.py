@@ -153,6 +153,36 @@ def case_complete(*, case: SmsCase, user: User, **report: Any) -> Report:
     return filed
 
 
+DISMISSAL_NOTE_MAX_LENGTH = 500
+
+
+def case_dismiss(*, case: SmsCase, user: User, note: str) -> SmsCase:
+    """Take an open case off the queue without a report (spam, a wrong number, nothing
+    the city handles), with the consultant's reason. The sender is not texted: a reply,
+    if one is owed, is sent from the case page first. Raises ``SmsError`` naming
+    ``note`` for a missing or too long reason, and when the case is no longer open."""
+    note = note.strip()
+    if not note:
+        raise SmsError(_("Say why the case is dismissed."), field="note")
+    if len(note) > DISMISSAL_NOTE_MAX_LENGTH:
+        raise SmsError(
+            _("Keep the reason under %(limit)d characters.") % {"limit": DISMISSAL_NOTE_MAX_LENGTH},
+            field="note",
+        )
+    with transaction.atomic():
+        locked = SmsCase.objects.select_for_update().get(pk=case.pk)
+        if locked.status != CaseStatus.OPEN:
+            raise SmsError(
+                _("Case %(reference)s is no longer open.") % {"reference": locked.reference}
+            )
+        locked.status = CaseStatus.DISMISSED
+        locked.completed_at = timezone.now()
+        locked.completed_by = user
+        locked.dismissal_note = note
+        locked.save(update_fields=["status", "completed_at", "completed_by", "dismissal_note"])
+    return locked
+
+
 def reply_problem(text: str) -> str | None:
     """Why ``text`` cannot go as a reply (empty, or longer than two segments), or None."""
     if not text.strip():

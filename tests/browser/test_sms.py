@@ -124,3 +124,46 @@ def test_a_consultant_answers_and_completes_an_sms_case_by_keyboard(
     page.wait_for_url(f"**/staff/r/{sms_case.reference}/#sms")
     expect(page.locator("#sms")).to_contain_text("Ekipa będzie jutro.")
     assert Notification.objects.filter(event="sms_reply", report=report).count() == 1
+
+
+def test_a_consultant_dismisses_a_spam_text_by_keyboard_and_is_told_what_is_missing(
+    web: Page,
+    staff,  # noqa: F811
+    sms_case,
+):
+    from playwright.sync_api import expect
+
+    staff("konsultant-spam", "consultant")
+    page = web.page
+    log_in(web, "konsultant-spam", then=f"/staff/sms/{sms_case.reference}/")
+
+    def tab_to(selector: str, limit: int = 60) -> None:
+        for _ in range(limit):
+            page.keyboard.press("Tab")
+            if page.evaluate("(s) => document.activeElement.matches(s)", selector):
+                return
+        raise AssertionError(f"{selector} cannot be reached with Tab")
+
+    # Sent without a reason: the form comes back saying what is missing, on the field.
+    tab_to(".sms-dismiss button[type=submit]")
+    page.keyboard.press("Enter")
+    page.wait_for_load_state()
+    expect(page.locator("#sms-dismiss-error")).to_have_text(
+        "Napisz, dlaczego sprawa jest odrzucana."
+    )
+    expect(page.locator("#sms-dismiss-note")).to_have_attribute("aria-invalid", "true")
+    web.audit("dismissing an SMS case, refused")
+    tab_to("#sms-dismiss-note")
+    page.keyboard.type("Reklama, nie zgłoszenie.")
+    tab_to(".sms-dismiss button[type=submit]")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/staff/sms/")
+    expect(page.locator("[role=status]").first).to_contain_text(
+        f"Sprawa {sms_case.reference} została odrzucona."
+    )
+    expect(page.locator("h1")).to_contain_text("0 otwartych spraw SMS")
+    sms_case.refresh_from_db()
+    assert (sms_case.status, sms_case.dismissal_note) == (
+        CaseStatus.DISMISSED,
+        "Reklama, nie zgłoszenie.",
+    )
