@@ -24,7 +24,7 @@ from typing import Any
 from urllib.parse import quote
 
 import pytest
-from django.db import connection
+from django.db import connection, connections
 
 from tests.conftest import ROOT
 from tests.production import PRODUCTION, environment
@@ -286,6 +286,9 @@ def test_the_container_healthcheck_gets_past_the_host_check_and_the_https_redire
         # A worker started by an earlier test (tests/notifications) may have beaten into
         # this database; this server has none.
         Heartbeat.objects.all().delete()
+        # Outside a test transaction: the connection is this test's to close (left open,
+        # it would still hold the test database when the session drops it).
+        connections.close_all()
 
     def probe(which: str) -> subprocess.CompletedProcess[str]:
         env = {"ALLOWED_HOSTS": "127.0.0.1", "MAPA_HEALTHCHECK_PORT": str(gunicorn.port)}
