@@ -20,8 +20,9 @@ def open_cases() -> QuerySet[SmsCase]:
 
 
 def recently_completed() -> QuerySet[SmsCase]:
+    """The cases that left the queue last: completed as reports, or dismissed."""
     return (
-        SmsCase.objects.filter(status=CaseStatus.COMPLETED)
+        SmsCase.objects.filter(status__in=[CaseStatus.COMPLETED, CaseStatus.DISMISSED])
         .select_related("report")
         .order_by("-completed_at")[:RECENTLY_COMPLETED]
     )

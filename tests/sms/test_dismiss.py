@@ -65,6 +65,9 @@ def test_a_consultant_dismisses_from_the_case_page_and_it_leaves_the_queue(
     queue = client.get("/staff/sms/").content.decode()
     assert f"Sprawa {case.reference} została odrzucona." in queue
     assert "0 otwartych spraw SMS" in queue
+    # Among the cases that left the queue last, marked as dismissed.
+    assert f"{case.reference}</a>" in queue
+    assert "odrzucona: to nie zgłoszenie" in queue
     case.refresh_from_db()
     assert case.status == CaseStatus.DISMISSED
     assert case.dismissal_note == "Spam reklamowy."
